@@ -1,0 +1,64 @@
+package domain
+
+import "time"
+
+// AccountID identifies an account.
+type AccountID int64
+
+// OrgID identifies an organization. Zero means "no organization", used for
+// system-wide grants such as the three separated duties.
+type OrgID int64
+
+// Account is a person's or an office's login. Credentials are kept apart
+// (see the auth package); this is what the rest of the product sees.
+type Account struct {
+	ID                 AccountID
+	Name               string // login name, unique, lower case
+	DisplayName        string
+	Locale             string // "zh-CN" or "en"; empty means from the browser
+	TOTPEnabled        bool
+	MustChangePassword bool
+	PasswordChangedAt  time.Time
+	DisabledAt         *time.Time
+	CreatedAt          time.Time
+	Version            int64
+}
+
+// Disabled reports whether the account may no longer sign in.
+func (a Account) Disabled() bool { return a.DisabledAt != nil }
+
+// Org is the minimal organization record the foundation needs for grants
+// and the demo; the organizations issue extends it with kinds, history and
+// agreements.
+type Org struct {
+	ID        OrgID
+	ParentID  OrgID
+	Name      string
+	ShortName string
+	Side      Side
+	CreatedAt time.Time
+}
+
+// Side says to which party of the co-management mechanism an organization
+// belongs.
+type Side string
+
+// The three sides.
+const (
+	SideOrigin Side = "origin" // the county and its townships and villages
+	SideMobile Side = "mobile" // mobile organizations set up by the county in host cities
+	SideHost   Side = "host"   // street, community and district organizations of the host city
+)
+
+// Valid reports whether s is one of the known sides.
+func (s Side) Valid() bool { return s == SideOrigin || s == SideMobile || s == SideHost }
+
+// Grant binds a role to an account at an organization ("role @ org").
+type Grant struct {
+	ID        int64
+	AccountID AccountID
+	Role      string
+	OrgID     OrgID // zero for system-wide roles
+	OrgName   string
+	CreatedAt time.Time
+}

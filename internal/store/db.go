@@ -1,0 +1,199 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Dialect names the database family behind a DB.
+type Dialect string
+
+// The supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Q is what every query function needs: a connection pool or a transaction.
+type Q interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Tx is a write transaction that knows its dialect.
+type Tx struct {
+	*sql.Tx
+	dialect Dialect
+}
+
+// Dialect tells which database family the transaction runs on.
+func (tx Tx) Dialect() Dialect { return tx.dialect }
+
+// DB is an open database: a read pool and a write pool (the same pool on
+// PostgreSQL).
+type DB struct {
+	dialect Dialect
+	read    *sql.DB
+	write   *sql.DB
+	// Path is the SQLite file, empty on PostgreSQL.
+	Path string
+}
+
+// Dialect tells which database family this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Read returns the pool for queries that do not write.
+func (db *DB) Read() Q { return db.read }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.read.Close()
+	if db.write != db.read {
+		err = errors.Join(err, db.write.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.read.PingContext(ctx); err != nil {
+		return err
+	}
+	return db.write.PingContext(ctx)
+}
+
+// ErrBadDSN reports a --db value that names no supported database.
+var ErrBadDSN = errors.New("the database must be sqlite:PATH or a postgres:// URL")
+
+// Open opens the database named by dsn: "sqlite:PATH" (PATH may be a file
+// name; its folder must exist) or "postgres://…" / "postgresql://…".
+// It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"))
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return openPostgres(ctx, dsn)
+	}
+	return nil, fmt.Errorf("%w (got %q)", ErrBadDSN, dsn)
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	if path == "" || strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("%w: the SQLite path %q is empty or has ? or #", ErrBadDSN, path)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("store: the folder %q for the SQLite database does not exist", dir)
+		}
+	}
+	// synchronous=FULL: every acknowledged commit survives power loss.
+	// busy_timeout covers readers meeting a checkpoint; writers never
+	// contend because the write pool has one connection.
+	base := "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)" +
+		"&_pragma=busy_timeout(10000)&_pragma=secure_delete(1)"
+	write, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
+	read.SetMaxOpenConns(8)
+	db := &DB{dialect: SQLite, read: read, write: write, Path: path}
+	// The first write-pool connection creates the file and switches it to
+	// WAL before any reader opens it in query-only mode.
+	if err := write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadDSN, err)
+	}
+	if cfg.RuntimeParams == nil {
+		cfg.RuntimeParams = map[string]string{}
+	}
+	// Bounded waits, so a stuck lock or a forgotten transaction surfaces
+	// as an error instead of a hung request.
+	for k, v := range map[string]string{
+		"lock_timeout":                        "10s",
+		"statement_timeout":                   "60s",
+		"idle_in_transaction_session_timeout": "60s",
+		"timezone":                            "UTC",
+	} {
+		if _, ok := cfg.RuntimeParams[k]; !ok {
+			cfg.RuntimeParams[k] = v
+		}
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = 5 * time.Second
+	}
+	pool := stdlib.OpenDB(*cfg)
+	pool.SetMaxOpenConns(20)
+	pool.SetMaxIdleConns(10)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("store: cannot reach PostgreSQL at %s:%d: %w", cfg.Host, cfg.Port, err)
+	}
+	return &DB{dialect: Postgres, read: pool, write: pool}, nil
+}
+
+// Tx runs fn in one write transaction and commits when fn returns nil. On
+// PostgreSQL a serialization failure or deadlock reruns fn (up to three
+// times), so fn must not have effects outside the transaction.
+func (db *DB) Tx(ctx context.Context, fn func(tx Tx) error) error {
+	const attempts = 3
+	var err error
+	for i := 0; i < attempts; i++ {
+		err = db.tx(ctx, fn)
+		if !retryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func (db *DB) tx(ctx context.Context, fn func(tx Tx) error) (err error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = fn(Tx{Tx: tx, dialect: db.dialect}); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"gongjian/internal/domain"
+)
+
+// AddGrant gives role at org (zero org: system-wide) to an account.
+func AddGrant(ctx context.Context, q Q, acc domain.AccountID, role string, org domain.OrgID, by domain.AccountID, now time.Time) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `INSERT INTO grants (account_id, role, org_id, created_at, created_by)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`, acc, role, nullOrg(org), ts(now), nullAccount(by)).Scan(&id)
+	if isUnique(err) {
+		return 0, domain.Conflict("role", "grant.exists", map[string]any{"Role": role})
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: add grant: %w", err)
+	}
+	return id, nil
+}
+
+// RemoveGrant deletes one grant of the account.
+func RemoveGrant(ctx context.Context, q Q, acc domain.AccountID, id int64) error {
+	return exec1(ctx, q, "remove grant", `DELETE FROM grants WHERE id = $1 AND account_id = $2`, id, acc)
+}
+
+// Grants lists an account's grants with their organization names.
+func Grants(ctx context.Context, q Q, acc domain.AccountID) ([]domain.Grant, error) {
+	rows, err := q.QueryContext(ctx, `SELECT g.id, g.account_id, g.role, COALESCE(g.org_id, 0), COALESCE(o.name, ''), g.created_at
+		FROM grants g LEFT JOIN orgs o ON o.id = g.org_id WHERE g.account_id = $1 ORDER BY g.id`, acc)
+	if err != nil {
+		return nil, fmt.Errorf("store: grants: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.Grant
+	for rows.Next() {
+		var g domain.Grant
+		if err := rows.Scan(&g.ID, &g.AccountID, &g.Role, &g.OrgID, &g.OrgName, &g.CreatedAt); err != nil {
+			return nil, fmt.Errorf("store: scan grant: %w", err)
+		}
+		g.CreatedAt = g.CreatedAt.UTC()
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+func nullOrg(o domain.OrgID) sql.NullInt64 { return sql.NullInt64{Int64: int64(o), Valid: o != 0} }
+
+func nullAccount(a domain.AccountID) sql.NullInt64 {
+	return sql.NullInt64{Int64: int64(a), Valid: a != 0}
+}

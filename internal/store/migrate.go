@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+
+	"gongjian/internal/store/migrations"
+)
+
+// ErrTooNew reports a database written by a newer gongjian.
+var ErrTooNew = errors.New("store: the database is newer than this program")
+
+// Migration is the state of one schema version.
+type Migration struct {
+	Version int64
+	Name    string
+	Applied bool
+}
+
+func (db *DB) provider() (*goose.Provider, error) {
+	dir, dialect := "sqlite", goose.DialectSQLite3
+	if db.dialect == Postgres {
+		dir, dialect = "postgres", goose.DialectPostgres
+	}
+	sub, err := fs.Sub(migrations.FS, dir)
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(dialect, db.write, sub)
+}
+
+// Versions returns the version the database is at and the newest version
+// this binary knows.
+func (db *DB) Versions(ctx context.Context) (current, known int64, err error) {
+	p, err := db.provider()
+	if err != nil {
+		return 0, 0, err
+	}
+	current, err = p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: read schema version: %w", err)
+	}
+	srcs := p.ListSources()
+	if len(srcs) > 0 {
+		known = srcs[len(srcs)-1].Version
+	}
+	return current, known, nil
+}
+
+// Migrate brings the schema up to date. A database whose version is newer
+// than this binary's migrations is refused untouched.
+func (db *DB) Migrate(ctx context.Context) error {
+	current, known, err := db.Versions(ctx)
+	if err != nil {
+		return err
+	}
+	if current > known {
+		return fmt.Errorf("%w: it is at schema version %d, this program knows up to %d; run a newer gongjian", ErrTooNew, current, known)
+	}
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}
+
+// MigrationStatus lists every known migration and whether it is applied.
+func (db *DB) MigrationStatus(ctx context.Context) ([]Migration, error) {
+	p, err := db.provider()
+	if err != nil {
+		return nil, err
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: migration status: %w", err)
+	}
+	out := make([]Migration, 0, len(st))
+	for _, s := range st {
+		out = append(out, Migration{Version: s.Source.Version, Name: s.Source.Path, Applied: s.State == goose.StateApplied})
+	}
+	return out, nil
+}

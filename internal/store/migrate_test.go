@@ -1,0 +1,83 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gongjian/internal/store"
+	"gongjian/internal/store/migrations"
+	"gongjian/internal/store/storetest"
+)
+
+func TestMigrateIdempotentAndStatus(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if err := db.Migrate(ctx); err != nil {
+			t.Fatalf("second migrate: %v", err)
+		}
+		st, err := db.MigrationStatus(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(st) == 0 || !st[len(st)-1].Applied {
+			t.Fatalf("status %+v: want all applied", st)
+		}
+		cur, known, err := db.Versions(ctx)
+		if err != nil || cur != known {
+			t.Fatalf("versions %d/%d %v", cur, known, err)
+		}
+	})
+}
+
+func TestNewerDatabaseRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		_, known, _ := db.Versions(ctx)
+		if err := db.Tx(ctx, func(tx store.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO goose_db_version (version_id, is_applied) VALUES ($1, TRUE)`, known+1)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		err := db.Migrate(ctx)
+		if !errors.Is(err, store.ErrTooNew) {
+			t.Fatalf("got %v, want ErrTooNew", err)
+		}
+	})
+}
+
+// The two dialects must stay twins: the same versions, the same names.
+func TestMigrationParity(t *testing.T) {
+	names := func(dir string) []string {
+		ents, err := migrations.FS.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range ents {
+			out = append(out, e.Name())
+		}
+		return out
+	}
+	a, b := names("sqlite"), names("postgres")
+	if strings.Join(a, ",") != strings.Join(b, ",") {
+		t.Fatalf("sqlite migrations %v differ from postgres %v", a, b)
+	}
+}
+
+func TestOpenBadDSN(t *testing.T) {
+	ctx := context.Background()
+	for _, dsn := range []string{"mysql://x", "", "sqlite:", "sqlite:" + filepath.Join(t.TempDir(), "no", "such", "x.db")} {
+		if db, err := store.Open(ctx, dsn); err == nil {
+			db.Close()
+			t.Errorf("Open(%q) succeeded", dsn)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(t.TempDir(), "no")); err == nil {
+		t.Error("a failed open created folders")
+	}
+}

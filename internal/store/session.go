@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"gongjian/internal/domain"
+)
+
+// Session is a signed-in browser. Only the SHA-256 of its token is kept,
+// so a leaked database does not leak live sessions.
+type Session struct {
+	TokenHash  []byte
+	AccountID  domain.AccountID
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time // absolute end, whatever the activity
+	MFAOK      bool      // second factor passed (or not needed)
+	Address    string
+	UserAgent  string
+}
+
+// CreateSession stores a new session.
+func CreateSession(ctx context.Context, q Q, s Session) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, expires_at, mfa_ok, address, user_agent)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, s.TokenHash, s.AccountID, ts(s.CreatedAt), ts(s.LastSeenAt),
+		ts(s.ExpiresAt), s.MFAOK, s.Address, s.UserAgent)
+	if err != nil {
+		return fmt.Errorf("store: create session: %w", err)
+	}
+	return nil
+}
+
+// SessionByHash finds a session by its token hash.
+func SessionByHash(ctx context.Context, q Q, hash []byte) (Session, error) {
+	var s Session
+	err := q.QueryRowContext(ctx, `SELECT token_hash, account_id, created_at, last_seen_at, expires_at, mfa_ok, address, user_agent
+		FROM sessions WHERE token_hash = $1`, hash).Scan(&s.TokenHash, &s.AccountID, &s.CreatedAt, &s.LastSeenAt,
+		&s.ExpiresAt, &s.MFAOK, &s.Address, &s.UserAgent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, domain.ErrNotFound
+	}
+	if err != nil {
+		return s, fmt.Errorf("store: session: %w", err)
+	}
+	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = s.CreatedAt.UTC(), s.LastSeenAt.UTC(), s.ExpiresAt.UTC()
+	return s, nil
+}
+
+// TouchSession moves a session's last activity forward.
+func TouchSession(ctx context.Context, q Q, hash []byte, now time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1`, hash, ts(now))
+	if err != nil {
+		return fmt.Errorf("store: touch session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession ends one session (logout).
+func DeleteSession(ctx context.Context, q Q, hash []byte) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hash)
+	if err != nil {
+		return fmt.Errorf("store: delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteAccountSessions ends every session of an account except keep
+// (which may be nil): after a password change or a disable.
+func DeleteAccountSessions(ctx context.Context, q Q, acc domain.AccountID, keep []byte) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2`, acc, append([]byte{}, keep...))
+	if err != nil {
+		return fmt.Errorf("store: delete sessions: %w", err)
+	}
+	return nil
+}
+
+// AccountSessions lists an account's sessions, newest first.
+func AccountSessions(ctx context.Context, q Q, acc domain.AccountID) ([]Session, error) {
+	rows, err := q.QueryContext(ctx, `SELECT token_hash, account_id, created_at, last_seen_at, expires_at, mfa_ok, address, user_agent
+		FROM sessions WHERE account_id = $1 ORDER BY created_at DESC`, acc)
+	if err != nil {
+		return nil, fmt.Errorf("store: sessions: %w", err)
+	}
+	defer rows.Close()
+	var out []Session
+	for rows.Next() {
+		var s Session
+		if err := rows.Scan(&s.TokenHash, &s.AccountID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.MFAOK, &s.Address, &s.UserAgent); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// PurgeSessions deletes sessions past their absolute end or idle for
+// longer than idle.
+func PurgeSessions(ctx context.Context, q Q, now time.Time, idle time.Duration) (int64, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2`, ts(now), ts(now.Add(-idle)))
+	if err != nil {
+		return 0, fmt.Errorf("store: purge sessions: %w", err)
+	}
+	return res.RowsAffected()
+}
