@@ -112,5 +112,11 @@ func AsError(err error) *Error {
 	return &Error{Code: CodeInternal, MsgID: "error.internal", Err: err}
 }
 
-// CodeOf returns the Code of err (CodeInternal for foreign errors).
-func CodeOf(err error) Code { return AsError(err).Code }
+// CodeOf returns the Code of err (CodeInternal for foreign errors, empty
+// for nil).
+func CodeOf(err error) Code {
+	if err == nil {
+		return ""
+	}
+	return AsError(err).Code
+}

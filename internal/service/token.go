@@ -1,0 +1,82 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gongjian/internal/auth"
+	"gongjian/internal/authz"
+	"gongjian/internal/domain"
+	"gongjian/internal/store"
+)
+
+// CreateAPIToken issues a personal API token to the actor; the clear token
+// is shown once and only its hash is kept.
+func (s *Service) CreateAPIToken(ctx context.Context, a *authz.Actor, name string, valid time.Duration) (string, int64, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", 0, domain.Invalid("name", "token.name_required", nil)
+	}
+	clear, hash := auth.NewAPIToken()
+	var exp *time.Time
+	if valid > 0 {
+		t := s.Now().Add(valid)
+		exp = &t
+	}
+	var id int64
+	err := s.db.Tx(ctx, func(tx store.Tx) error {
+		var err error
+		if id, err = store.CreateAPIToken(ctx, tx, a.AccountID, truncate(name, 100), hash, exp, s.Now()); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "token.create", "api_token", fmt.Sprint(id), "ok", map[string]any{"name": name})
+	})
+	return clear, id, err
+}
+
+// APITokens lists the actor's own tokens.
+func (s *Service) APITokens(ctx context.Context, a *authz.Actor) ([]store.APIToken, error) {
+	return store.APITokens(ctx, s.db.Read(), a.AccountID)
+}
+
+// RevokeAPIToken revokes one of the actor's tokens.
+func (s *Service) RevokeAPIToken(ctx context.Context, a *authz.Actor, id int64) error {
+	return s.db.Tx(ctx, func(tx store.Tx) error {
+		if err := store.RevokeAPIToken(ctx, tx, a.AccountID, id, s.Now()); err != nil {
+			return notFoundIfStale(err)
+		}
+		return s.record(ctx, tx, a, "token.revoke", "api_token", fmt.Sprint(id), "ok", nil)
+	})
+}
+
+// AuthenticateAPIToken resolves a bearer token to a principal.
+func (s *Service) AuthenticateAPIToken(ctx context.Context, token, address string) (Principal, error) {
+	hash := auth.HashToken(token)
+	id, err := store.APITokenAccount(ctx, s.db.Read(), hash, s.Now())
+	if err != nil {
+		return Principal{}, err
+	}
+	row, err := store.AccountByID(ctx, s.db.Read(), id)
+	if err != nil || row.Disabled() {
+		return Principal{}, domain.ErrUnauthorized
+	}
+	grants, err := store.Grants(ctx, s.db.Read(), id)
+	if err != nil {
+		return Principal{}, err
+	}
+	if err := s.db.Tx(ctx, func(tx store.Tx) error { return store.TouchAPIToken(ctx, tx, hash, s.Now()) }); err != nil {
+		return Principal{}, err
+	}
+	return Principal{Actor: newActor(row.Account, grants, address), Account: row.Account, Stage: StageFull}, nil
+}
+
+// SetLocale stores the actor's language choice ("zh-CN", "en", or "" for
+// the browser's).
+func (s *Service) SetLocale(ctx context.Context, a *authz.Actor, locale string) error {
+	if locale != "" && locale != "zh-CN" && locale != "en" {
+		return domain.Invalid("locale", "account.locale_invalid", nil)
+	}
+	return s.db.Tx(ctx, func(tx store.Tx) error { return store.SetLocale(ctx, tx, a.AccountID, locale) })
+}
