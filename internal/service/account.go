@@ -229,3 +229,25 @@ func notFoundIfStale(err error) error {
 	}
 	return err
 }
+
+// Unlock lifts a login lock before it runs out (security officer).
+func (s *Service) Unlock(ctx context.Context, a *authz.Actor, id domain.AccountID) error {
+	if err := require(a, authz.AccountManage); err != nil {
+		return s.denied(ctx, a, "account.unlock", "account", fmt.Sprint(id), err)
+	}
+	return s.db.Tx(ctx, func(tx store.Tx) error {
+		row, err := store.AccountByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := store.ClearFailures(ctx, tx, row.Name, s.Now()); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, "account.unlock", "account", fmt.Sprint(id), "ok", nil)
+	})
+}
+
+// Sessions lists the actor's own open sessions.
+func (s *Service) Sessions(ctx context.Context, a *authz.Actor) ([]store.Session, error) {
+	return store.AccountSessions(ctx, s.db.Read(), a.AccountID)
+}
