@@ -1,7 +1,12 @@
 // Package server assembles the HTTP handler: routes for the web pages, the
 // JSON API, static files and health checks, and the middleware every
 // request passes (recovery, request log, security headers, session to
-// actor, CSRF). It holds no business rules.
+// actor, CSRF, sign-in stage gating). It holds no business rules.
+//
+// A request travels: logRequests → recoverPanics → securityHeaders → the
+// root mux, which sends /static/ and the health checks straight to their
+// handlers, /api/ to serveAPI (api.go) and everything else to serveWeb
+// (web.go).
 package server
 
 import (
@@ -11,9 +16,11 @@ import (
 	"net/http"
 	"time"
 
+	"gongjian/internal/api"
 	"gongjian/internal/i18n"
 	"gongjian/internal/seal"
 	"gongjian/internal/service"
+	"gongjian/internal/web"
 	"gongjian/internal/web/assets"
 )
 
@@ -24,13 +31,24 @@ type Options struct {
 	Static  *assets.Static
 	Keys    *seal.Keyring
 	Log     *slog.Logger
-	// Secure marks cookies Secure and sends HSTS: set when TLS is served
-	// directly, or behind a proxy that terminates it.
+	// Secure marks cookies Secure (with the __Host- prefix) and sends
+	// HSTS: set when TLS is served directly, or behind a proxy that
+	// terminates it.
 	Secure bool
 	// BehindProxy trusts X-Forwarded-For and X-Forwarded-Proto from the
 	// proxy in front.
 	BehindProxy bool
 	Version     string
+}
+
+// server is the assembled handler's state, built once by New.
+type server struct {
+	o      Options
+	web    *web.Handler
+	api    *api.Handler
+	pages  *http.ServeMux // the web routes
+	apis   *http.ServeMux // the API routes
+	origin *http.CrossOriginProtection
 }
 
 // New builds the whole handler.
@@ -41,14 +59,29 @@ func New(o Options) (http.Handler, error) {
 	if o.Log == nil {
 		o.Log = slog.Default()
 	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	wh, err := web.New(web.Config{Service: o.Service, I18n: o.I18n, Static: o.Static, Log: o.Log, Secure: o.Secure})
+	if err != nil {
+		return nil, err
+	}
+	ah, err := api.New(api.Config{Service: o.Service, I18n: o.I18n, Log: o.Log})
+	if err != nil {
+		return nil, err
+	}
+	s := &server{o: o, web: wh, api: ah, pages: http.NewServeMux(), apis: http.NewServeMux(),
+		origin: http.NewCrossOriginProtection()}
+	wh.Register(s.pages)
+	ah.Register(s.apis)
+
+	root := http.NewServeMux()
+	root.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
-	mux.HandleFunc("GET /readyz", o.ready)
-	mux.Handle("GET /static/", http.StripPrefix("/static/", o.Static.Handler()))
-	return mux, nil
+	root.HandleFunc("GET /readyz", o.ready)
+	root.Handle("GET /static/", http.StripPrefix("/static/", o.Static.Handler()))
+	root.HandleFunc("/api/", s.serveAPI)
+	root.HandleFunc("/", s.serveWeb)
+	return s.logRequests(s.recoverPanics(s.securityHeaders(root))), nil
 }
 
 // ready answers 200 when the database is reachable and its schema current.
@@ -69,4 +102,28 @@ func (o Options) ready(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write([]byte("ready\n"))
+}
+
+// unsafe reports whether a method may change state, and so needs the
+// CSRF checks.
+func unsafe(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return false
+	}
+	return true
+}
+
+// allowedMethods lists the methods mux would accept for r's path, for the
+// Allow header of a 405; empty when the path is unknown (a 404).
+func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }

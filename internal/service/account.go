@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gongjian/internal/auth"
@@ -120,6 +121,10 @@ func (s *Service) ListAccounts(ctx context.Context, a *authz.Actor, after string
 	if err := require(a, authz.AccountRead); err != nil {
 		return nil, err
 	}
+	return s.listAccounts(ctx, after, limit)
+}
+
+func (s *Service) listAccounts(ctx context.Context, after string, limit int) ([]AccountView, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
@@ -141,20 +146,30 @@ func (s *Service) ListAccounts(ctx context.Context, a *authz.Actor, after string
 // SetDisabled disables or re-enables an account; disabling ends its
 // sessions at once.
 func (s *Service) SetDisabled(ctx context.Context, a *authz.Actor, id domain.AccountID, disabled bool) error {
-	action := map[bool]string{true: "account.disable", false: "account.enable"}[disabled]
 	if err := require(a, authz.AccountManage); err != nil {
-		return s.denied(ctx, a, action, "account", fmt.Sprint(id), err)
+		return s.denied(ctx, a, disableAction(disabled), "account", fmt.Sprint(id), err)
 	}
 	if disabled && id == a.AccountID {
 		return domain.Rule("account.cannot_disable_self", nil)
 	}
+	return s.setDisabled(ctx, a, id, disabled)
+}
+
+func disableAction(disabled bool) string {
+	if disabled {
+		return "account.disable"
+	}
+	return "account.enable"
+}
+
+func (s *Service) setDisabled(ctx context.Context, a *authz.Actor, id domain.AccountID, disabled bool) error {
 	return s.db.Tx(ctx, func(tx store.Tx) error {
-		var at = s.Now()
-		atp := &at
-		if !disabled {
-			atp = nil
+		var at *time.Time
+		if disabled {
+			now := s.Now()
+			at = &now
 		}
-		if err := store.SetDisabled(ctx, tx, id, atp); err != nil {
+		if err := store.SetDisabled(ctx, tx, id, at); err != nil {
 			return notFoundIfStale(err)
 		}
 		if disabled {
@@ -162,7 +177,7 @@ func (s *Service) SetDisabled(ctx context.Context, a *authz.Actor, id domain.Acc
 				return err
 			}
 		}
-		return s.record(ctx, tx, a, action, "account", fmt.Sprint(id), "ok", nil)
+		return s.record(ctx, tx, a, disableAction(disabled), "account", fmt.Sprint(id), "ok", nil)
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"gongjian/internal/auth"
+	"gongjian/internal/authz"
 	"gongjian/internal/domain"
 	"gongjian/internal/store"
 )
@@ -155,6 +156,6 @@ func (s *Service) EnrolTOTPWithSecret(ctx context.Context, id domain.AccountID, 
 		if err := store.SetTOTP(ctx, tx, id, sealed, true); err != nil {
 			return err
 		}
-		return s.record(ctx, tx, nil, "account.totp_enabled", "account", fmt.Sprint(id), "ok", map[string]any{"by": "bootstrap"})
+		return s.record(ctx, tx, authz.System, "account.totp_enabled", "account", fmt.Sprint(id), "ok", map[string]any{"by": "bootstrap"})
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"gongjian/internal/store/migrations"
 )
@@ -23,14 +24,22 @@ type Migration struct {
 
 func (db *DB) provider() (*goose.Provider, error) {
 	dir, dialect := "sqlite", goose.DialectSQLite3
+	var opts []goose.ProviderOption
 	if db.dialect == Postgres {
 		dir, dialect = "postgres", goose.DialectPostgres
+		// An advisory lock, so several servers starting at once on one
+		// database migrate one after the other instead of racing.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 120)) // retry each second, up to two minutes
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	sub, err := fs.Sub(migrations.FS, dir)
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(dialect, db.write, sub)
+	return goose.NewProvider(dialect, db.write, sub, opts...)
 }
 
 // Versions returns the version the database is at and the newest version

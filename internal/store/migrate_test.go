@@ -81,3 +81,30 @@ func TestOpenBadDSN(t *testing.T) {
 		t.Error("a failed open created folders")
 	}
 }
+
+// Several servers starting at once on one PostgreSQL database must not
+// race on the schema.
+func TestConcurrentMigrations(t *testing.T) {
+	dsn, ok := storetest.NewPGSchema(t)
+	if !ok {
+		return
+	}
+	ctx := context.Background()
+	errs := make(chan error, 3)
+	for i := 0; i < 3; i++ {
+		go func() {
+			db, err := store.Open(ctx, dsn)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer db.Close()
+			errs <- db.Migrate(ctx)
+		}()
+	}
+	for i := 0; i < 3; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

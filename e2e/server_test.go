@@ -1,0 +1,72 @@
+package e2e
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"gongjian/internal/auth"
+	"gongjian/internal/clock"
+	"gongjian/internal/demo"
+	"gongjian/internal/i18n"
+	"gongjian/internal/seal"
+	"gongjian/internal/server"
+	"gongjian/internal/service"
+	"gongjian/internal/store"
+	"gongjian/internal/web/assets"
+)
+
+// site is the in-process server on a fresh database with the Guannan demo
+// loaded.
+type site struct {
+	URL      string
+	Scenario demo.Scenario
+	Service  *service.Service
+}
+
+func startSite(t *testing.T, db *store.DB) *site {
+	t.Helper()
+	ctx := context.Background()
+	keys, err := seal.New(seal.SuiteStd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := service.New(db, service.Config{Clock: clock.System{}, Keys: keys, PasswordParams: auth.TestParams})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := demo.Guannan()
+	if _, err := sc.Load(ctx, svc); err != nil {
+		t.Fatalf("load demo: %v", err)
+	}
+	bundle, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	static, err := assets.NewStatic(assets.StaticFiles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := server.New(server.Options{Service: svc, I18n: bundle, Static: static, Keys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return &site{URL: ts.URL, Scenario: sc, Service: svc}
+}
+
+func (s *site) account(t *testing.T, name string) demo.Account {
+	t.Helper()
+	for _, a := range s.Scenario.Accounts {
+		if a.Name == name {
+			return a
+		}
+	}
+	t.Fatalf("no demo account %q", name)
+	return demo.Account{}
+}
+
+// nowish is used by TOTP codes: the site runs on the system clock.
+func nowish() time.Time { return time.Now() }

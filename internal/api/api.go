@@ -1,0 +1,106 @@
+// Package api serves the JSON API under /api/v1. Handlers decode a request
+// into plain input, call one service method and answer with this
+// package's own DTOs (dto.go): domain and store structs are never
+// serialised as they are, so adding a column never leaks a field. Every
+// error has one shape, {"error":{"code","message","field"}}, with the
+// message in the caller's language (errors.go).
+//
+// The server authenticates the caller before a handler runs (a session
+// cookie, whose writes need the X-CSRF-Token header, or an
+// "Authorization: Bearer gjt_…" token) and passes it as a Caller.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"gongjian/internal/i18n"
+	"gongjian/internal/service"
+)
+
+// Config is what the API needs.
+type Config struct {
+	Service *service.Service
+	I18n    *i18n.Bundle
+	Log     *slog.Logger
+}
+
+// Handler serves the API routes.
+type Handler struct {
+	svc *service.Service
+	b   *i18n.Bundle
+	log *slog.Logger
+}
+
+// New builds the API handler.
+func New(cfg Config) (*Handler, error) {
+	if cfg.Service == nil || cfg.I18n == nil {
+		return nil, errors.New("api: Service and I18n are required")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	return &Handler{svc: cfg.Service, b: cfg.I18n, log: cfg.Log}, nil
+}
+
+// Prefix is where the API lives.
+const Prefix = "/api/v1"
+
+// Register adds the API routes to mux. The server answers paths that match
+// none of them with NotFound.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+Prefix+"/me", h.me)
+	mux.HandleFunc("GET "+Prefix+"/audit", h.audit)
+	mux.HandleFunc("GET "+Prefix+"/accounts", h.accounts)
+	mux.HandleFunc("POST "+Prefix+"/accounts", h.createAccount)
+	mux.HandleFunc("POST "+Prefix+"/accounts/{id}/grants", h.addGrant)
+	mux.HandleFunc("DELETE "+Prefix+"/accounts/{id}/grants/{grant}", h.revokeGrant)
+	mux.HandleFunc("POST "+Prefix+"/accounts/{id}/disable", h.disable)
+	mux.HandleFunc("POST "+Prefix+"/accounts/{id}/enable", h.enable)
+	mux.HandleFunc("POST "+Prefix+"/tokens", h.createToken)
+	mux.HandleFunc("DELETE "+Prefix+"/tokens/{id}", h.revokeToken)
+}
+
+// Caller is the authenticated client of an API request.
+type Caller struct {
+	Principal service.Principal
+	L         *i18n.Localizer
+	// Session is true when the caller came with a session cookie rather
+	// than an API token; some actions (making tokens) need a person at a
+	// browser, not a script.
+	Session bool
+}
+
+type callerKey struct{}
+
+// WithCaller returns ctx carrying c.
+func WithCaller(ctx context.Context, c *Caller) context.Context {
+	return context.WithValue(ctx, callerKey{}, c)
+}
+
+// CallerFrom returns the Caller of ctx, or nil.
+func CallerFrom(ctx context.Context) *Caller {
+	c, _ := ctx.Value(callerKey{}).(*Caller)
+	return c
+}
+
+// caller returns the request's caller; the server guarantees one on every
+// route, so a missing one is a wiring bug answered with 401.
+func (h *Handler) caller(w http.ResponseWriter, r *http.Request) (*Caller, bool) {
+	c := CallerFrom(r.Context())
+	if c == nil || c.Principal.Actor == nil {
+		h.Fail(w, r, nil, errUnauthorized)
+		return nil, false
+	}
+	return c, true
+}
+
+// localizer is the caller's language, or the one the request asks for.
+func (h *Handler) localizer(r *http.Request) *i18n.Localizer {
+	if c := CallerFrom(r.Context()); c != nil && c.L != nil {
+		return c.L
+	}
+	return h.b.For(h.b.Match(r.Header.Get("Accept-Language"), ""))
+}

@@ -1,0 +1,188 @@
+package cli
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"gongjian/internal/config"
+	"gongjian/internal/server"
+	"gongjian/internal/store"
+	"gongjian/internal/web/assets"
+)
+
+const (
+	// purgeEvery is how often expired sessions are deleted. Expiry is
+	// checked on every request anyway; the purge only keeps the table small.
+	purgeEvery = 10 * time.Minute
+	// shutdownGrace is how long requests in flight may take to finish.
+	shutdownGrace = 15 * time.Second
+	// readHeaderTimeout bounds slow-header (Slowloris) clients.
+	readHeaderTimeout = 10 * time.Second
+)
+
+func (r *runner) serve(ctx context.Context, args []string) error {
+	cfg, _, err := r.configure(newFlags("serve"), args, config.Common|config.Server, config.ServeDefaults(), 0, "cli.serve.usage")
+	if err != nil {
+		return err
+	}
+	a, err := r.start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	return r.listenAndServe(ctx, a)
+}
+
+// start prepares what serve and demo need before listening.
+func (r *runner) start(ctx context.Context, cfg config.Config) (*app, error) {
+	if err := config.EnsureDataDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	return r.open(ctx, cfg, false, keysMayCreate)
+}
+
+// listenAndServe binds the address first, so that "address in use" is an
+// error before anything is announced, then serves until ctx ends and
+// shuts down gracefully.
+func (r *runner) listenAndServe(ctx context.Context, a *app) error {
+	srv, err := r.httpServer(a)
+	if err != nil {
+		return err
+	}
+	ln, err := listen(ctx, a.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if srv.TLSConfig != nil {
+		scheme = "https"
+	}
+	r.say("cli.serve.listening", "URL", scheme+"://"+displayAddr(ln.Addr()))
+	r.log.Info("listening", "addr", ln.Addr().String(), "tls", srv.TLSConfig != nil, "db", a.db.Dialect())
+	if r.env.Listening != nil {
+		r.env.Listening(ln.Addr())
+	}
+	jobs, stopJobs := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { r.purgeSessions(jobs, a) })
+	defer func() { stopJobs(); wg.Wait() }()
+
+	served := make(chan error, 1)
+	go func() {
+		if srv.TLSConfig != nil {
+			served <- srv.ServeTLS(ln, "", "")
+		} else {
+			served <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-served:
+		return runtimeError("cli.serve.failed", "Err", err.Error())
+	case <-ctx.Done():
+	}
+	r.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	<-served
+	if err != nil {
+		return runtimeError("cli.serve.shutdown", "Err", err.Error())
+	}
+	r.log.Info("stopped")
+	return nil
+}
+
+// httpServer builds the handler and the http.Server around it.
+func (r *runner) httpServer(a *app) (*http.Server, error) {
+	static, err := assets.NewStatic(assets.StaticFiles())
+	if err != nil {
+		return nil, runtimeError("cli.failed", "Err", err.Error())
+	}
+	if missing := static.Missing(); len(missing) > 0 {
+		r.log.Warn("vendor bundle missing; the site works without it, charts do not; run make assets", "files", missing)
+	}
+	h, err := server.New(server.Options{
+		Service:     a.svc,
+		I18n:        r.bundle,
+		Static:      static,
+		Keys:        a.keys,
+		Log:         r.log,
+		Secure:      a.cfg.TLS() || a.cfg.BehindProxy,
+		BehindProxy: a.cfg.BehindProxy,
+		Version:     readBuild().Version,
+	})
+	if err != nil {
+		return nil, runtimeError("cli.failed", "Err", err.Error())
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(r.log.Handler(), slog.LevelWarn),
+	}
+	if a.cfg.TLS() {
+		cert, err := tls.LoadX509KeyPair(a.cfg.TLSCert, a.cfg.TLSKey)
+		if err != nil {
+			return nil, usageError("cli.serve.tls", "Err", err.Error())
+		}
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	}
+	return srv, nil
+}
+
+func listen(ctx context.Context, addr string) (net.Listener, error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, runtimeError("cli.serve.addr_in_use", "Addr", addr)
+	}
+	if err != nil {
+		return nil, runtimeError("cli.serve.listen", "Addr", addr, "Err", err.Error())
+	}
+	return ln, nil
+}
+
+// displayAddr is the address to print in the URL: a wildcard listener is
+// reachable on this machine as 127.0.0.1.
+func displayAddr(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return addr.String()
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(tcp.Port))
+}
+
+// purgeSessions deletes expired sessions now and every purgeEvery until
+// ctx ends. Several servers on one PostgreSQL may all purge: the DELETE is
+// idempotent.
+func (r *runner) purgeSessions(ctx context.Context, a *app) {
+	t := time.NewTicker(purgeEvery)
+	defer t.Stop()
+	for {
+		var n int64
+		err := a.db.Tx(ctx, func(tx store.Tx) error {
+			var err error
+			n, err = store.PurgeSessions(ctx, tx, a.svc.Now(), sessionIdle)
+			return err
+		})
+		switch {
+		case err != nil && ctx.Err() == nil:
+			r.log.Error("purge sessions", "err", err)
+		case n > 0:
+			r.log.Info("purged sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

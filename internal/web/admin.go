@@ -1,0 +1,220 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"gongjian/internal/authz"
+	"gongjian/internal/domain"
+	"gongjian/internal/service"
+)
+
+const accountsPageSize = 100
+
+type accountsData struct {
+	Accounts  []service.AccountView
+	NextURL   string
+	Form      *Form // the new-account form
+	CanManage bool
+}
+
+// allowed answers the 403 page unless the actor holds perm. The service
+// checks again on every call; this check keeps an administration page
+// from rendering for an account that may merely read its own record.
+func (h *Handler) allowed(w http.ResponseWriter, r *http.Request, perm authz.Perm) bool {
+	if !h.principal(r).Actor.Can(perm).Allowed {
+		h.fail(w, r, domain.ErrForbidden)
+		return false
+	}
+	return true
+}
+
+func (h *Handler) accounts(w http.ResponseWriter, r *http.Request) {
+	h.showAccounts(w, r, http.StatusOK, &Form{Values: map[string]string{}, Errors: map[string]string{}})
+}
+
+func (h *Handler) showAccounts(w http.ResponseWriter, r *http.Request, status int, f *Form) {
+	if !h.allowed(w, r, authz.AccountRead) {
+		return
+	}
+	a := h.principal(r).Actor
+	after := r.URL.Query().Get("after")
+	list, err := h.svc.ListAccounts(r.Context(), a, after, accountsPageSize+1)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d := accountsData{Accounts: list, Form: f, CanManage: a.Can(authz.AccountManage).Allowed}
+	if len(list) > accountsPageSize {
+		d.Accounts = list[:accountsPageSize]
+		d.NextURL = "/admin/accounts?after=" + url.QueryEscape(d.Accounts[accountsPageSize-1].Name)
+	}
+	h.renderAt(w, r, "/admin/accounts", status, "accounts", "nav.accounts", d)
+}
+
+// createAccount makes an account whose initial password must be changed at
+// the first sign-in: the officer knows it.
+func (h *Handler) createAccount(w http.ResponseWriter, r *http.Request) {
+	v := h.visit(r)
+	f := newForm(r, "name", "display_name")
+	id, err := h.svc.CreateAccount(r.Context(), v.Principal.Actor, service.NewAccount{
+		Name: f.Get("name"), DisplayName: f.Get("display_name"), Password: r.PostFormValue("password"), MustChange: true,
+	})
+	if err != nil {
+		if !formError(err) {
+			h.fail(w, r, err)
+			return
+		}
+		f.Fail(v.L, err, "name", "display_name", "password")
+		h.showAccounts(w, r, StatusOf(domain.CodeOf(err)), f)
+		return
+	}
+	h.flash(w, "web.flash.account_created")
+	redirect(w, r, accountURL(id))
+}
+
+type accountAdminData struct {
+	Account   service.AccountView
+	Roles     []authz.RoleInfo
+	GrantForm *Form
+	ResetForm *Form
+	Error     string // a refused action without a form of its own
+	CanManage bool
+	CanGrant  bool
+	Self      bool
+}
+
+func accountURL(id domain.AccountID) string {
+	return "/admin/accounts/" + strconv.FormatInt(int64(id), 10)
+}
+
+// accountID reads the {id} path value; a malformed id is simply not found.
+func accountID(r *http.Request) (domain.AccountID, bool) {
+	n, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return domain.AccountID(n), err == nil && n > 0
+}
+
+func (h *Handler) accountAdmin(w http.ResponseWriter, r *http.Request) {
+	h.showAccountAdmin(w, r, http.StatusOK, accountAdminData{})
+}
+
+func (h *Handler) showAccountAdmin(w http.ResponseWriter, r *http.Request, status int, d accountAdminData) {
+	if !h.allowed(w, r, authz.AccountRead) {
+		return
+	}
+	id, ok := accountID(r)
+	if !ok {
+		h.fail(w, r, domain.ErrNotFound)
+		return
+	}
+	a := h.principal(r).Actor
+	acc, err := h.svc.Account(r.Context(), a, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.Account, d.Roles, d.Self = acc, authz.Roles(), a.AccountID == id
+	d.CanManage, d.CanGrant = a.Can(authz.AccountManage).Allowed, a.Can(authz.GrantManage).Allowed
+	if d.GrantForm == nil {
+		d.GrantForm = &Form{Values: map[string]string{}, Errors: map[string]string{}}
+	}
+	if d.ResetForm == nil {
+		d.ResetForm = &Form{Values: map[string]string{}, Errors: map[string]string{}}
+	}
+	h.renderAt(w, r, accountURL(id), status, "account_admin", "web.admin.account_title", d)
+}
+
+// act runs one administration action on the account of the path and
+// redirects back to its page with flash, or shows the page again with the
+// refusal.
+func (h *Handler) act(w http.ResponseWriter, r *http.Request, flash string, do func(a *authz.Actor, id domain.AccountID) error) {
+	id, ok := accountID(r)
+	if !ok {
+		h.fail(w, r, domain.ErrNotFound)
+		return
+	}
+	if err := do(h.principal(r).Actor, id); err != nil {
+		if !formError(err) {
+			h.fail(w, r, err)
+			return
+		}
+		h.showAccountAdmin(w, r, StatusOf(domain.CodeOf(err)), accountAdminData{Error: errText(h.visit(r).L, err)})
+		return
+	}
+	h.flash(w, flash)
+	redirect(w, r, accountURL(id))
+}
+
+func (h *Handler) addGrant(w http.ResponseWriter, r *http.Request) {
+	id, ok := accountID(r)
+	if !ok {
+		h.fail(w, r, domain.ErrNotFound)
+		return
+	}
+	v := h.visit(r)
+	f := newForm(r, "role", "org")
+	if err := h.svc.Grant(r.Context(), v.Principal.Actor, id, f.Get("role"), f.Get("org")); err != nil {
+		if !formError(err) {
+			h.fail(w, r, err)
+			return
+		}
+		f.Fail(v.L, err, "role", "org")
+		h.showAccountAdmin(w, r, StatusOf(domain.CodeOf(err)), accountAdminData{GrantForm: f})
+		return
+	}
+	h.flash(w, "web.flash.grant_added")
+	redirect(w, r, accountURL(id))
+}
+
+func (h *Handler) revokeGrant(w http.ResponseWriter, r *http.Request) {
+	grant, err := strconv.ParseInt(r.PathValue("grant"), 10, 64)
+	if err != nil {
+		h.fail(w, r, domain.ErrNotFound)
+		return
+	}
+	h.act(w, r, "web.flash.grant_revoked", func(a *authz.Actor, id domain.AccountID) error {
+		return h.svc.Revoke(r.Context(), a, id, grant)
+	})
+}
+
+func (h *Handler) disableAccount(w http.ResponseWriter, r *http.Request) {
+	h.act(w, r, "web.flash.account_disabled", func(a *authz.Actor, id domain.AccountID) error {
+		return h.svc.SetDisabled(r.Context(), a, id, true)
+	})
+}
+
+func (h *Handler) enableAccount(w http.ResponseWriter, r *http.Request) {
+	h.act(w, r, "web.flash.account_enabled", func(a *authz.Actor, id domain.AccountID) error {
+		return h.svc.SetDisabled(r.Context(), a, id, false)
+	})
+}
+
+func (h *Handler) unlockAccount(w http.ResponseWriter, r *http.Request) {
+	h.act(w, r, "web.flash.account_unlocked", func(a *authz.Actor, id domain.AccountID) error {
+		return h.svc.Unlock(r.Context(), a, id)
+	})
+}
+
+// resetPassword sets a new password that the owner must change at the
+// next sign-in; the service ends the owner's sessions.
+func (h *Handler) resetPassword(w http.ResponseWriter, r *http.Request) {
+	id, ok := accountID(r)
+	if !ok {
+		h.fail(w, r, domain.ErrNotFound)
+		return
+	}
+	v := h.visit(r)
+	if err := h.svc.ResetPassword(r.Context(), v.Principal.Actor, id, r.PostFormValue("password")); err != nil {
+		if !formError(err) {
+			h.fail(w, r, err)
+			return
+		}
+		f := &Form{Values: map[string]string{}, Errors: map[string]string{}}
+		f.Fail(v.L, err, "password")
+		h.showAccountAdmin(w, r, StatusOf(domain.CodeOf(err)), accountAdminData{ResetForm: f})
+		return
+	}
+	h.flash(w, "web.flash.password_reset")
+	redirect(w, r, accountURL(id))
+}

@@ -1,0 +1,197 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"gongjian/internal/authz"
+	"gongjian/internal/domain"
+	"gongjian/internal/service"
+	"gongjian/internal/web/assets"
+)
+
+// Localizer is the part of *i18n.Localizer the templates use. Pages hold
+// the interface so that tests can wrap the real one and record every key
+// a page asks for.
+type Localizer interface {
+	T(id string, args ...any) string
+	Lang() string
+	Has(id string) bool
+}
+
+// Page is the data every page template receives: the fields the layouts'
+// page-data contract names (layout/base.html) plus Data, the page's own.
+type Page struct {
+	L       Localizer
+	Title   string
+	Account *domain.Account
+	Nav     []NavItem
+	CSRF    string
+	Flash   string
+	Static  *assets.Static
+	Path    string
+	Data    any
+}
+
+// NavItem is one link of the side navigation.
+type NavItem struct {
+	Key, URL string
+	Active   bool
+}
+
+type pageTemplate struct{ t *template.Template }
+
+// shanghai is China Standard Time. A fixed zone rather than
+// time.LoadLocation: the server may lack the tz database, and China has
+// kept UTC+8 without daylight saving since 1991.
+var shanghai = time.FixedZone("CST", 8*60*60)
+
+var funcs = template.FuncMap{
+	// when shows an instant in Beijing time; nil or zero shows nothing.
+	"when": func(v any) string {
+		var t time.Time
+		switch x := v.(type) {
+		case time.Time:
+			t = x
+		case *time.Time:
+			if x == nil {
+				return ""
+			}
+			t = *x
+		}
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(shanghai).Format("2006-01-02 15:04:05")
+	},
+	// roleKey is the catalogue key of a role's name.
+	"roleKey": func(role string) string { return "role." + role },
+}
+
+// parsePages parses the layouts and partials once, then each page into its
+// own clone of them, as the layouts' contract asks: every page defines
+// "content", so pages cannot share one template set.
+func parsePages(fsys fs.FS) (map[string]*pageTemplate, error) {
+	base, err := template.New("layout").Funcs(funcs).ParseFS(fsys, "layout/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layouts: %w", err)
+	}
+	if partials, _ := fs.Glob(fsys, "partials/*.html"); len(partials) > 0 {
+		if base, err = base.ParseFS(fsys, partials...); err != nil {
+			return nil, fmt.Errorf("web: parse partials: %w", err)
+		}
+	}
+	files, err := fs.Glob(fsys, "pages/*.html")
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("web: no page templates (%v)", err)
+	}
+	pages := map[string]*pageTemplate{}
+	for _, f := range files {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("web: clone layouts: %w", err)
+		}
+		if t, err = t.ParseFS(fsys, f); err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", f, err)
+		}
+		pages[strings.TrimSuffix(path.Base(f), ".html")] = &pageTemplate{t: t}
+	}
+	return pages, nil
+}
+
+// render shows page name with data at status. The current path (for the
+// language switch) is the request's own for GET; handlers that render after
+// a POST use renderAt to name the page's GET address instead.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	p := ""
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		p = r.URL.RequestURI()
+	}
+	h.renderAt(w, r, p, status, name, title, data)
+}
+
+func (h *Handler) renderAt(w http.ResponseWriter, r *http.Request, pagePath string, status int, name, title string, data any) {
+	v := h.visit(r)
+	page := Page{L: v.L, Title: title, CSRF: v.CSRF, Static: h.cfg.Static, Path: pagePath, Data: data}
+	if page.Path == "" {
+		page.Path = "/"
+	}
+	// A session waiting for its TOTP code is not signed in yet: it sees
+	// the anonymous frame, without the account's name.
+	if p := v.Principal; p != nil && p.Stage != service.StageTOTP {
+		page.Account = &p.Account
+		if p.Stage == service.StageFull {
+			page.Nav = navFor(p.Actor, r.URL.Path)
+		}
+	}
+	page.Flash = takeFlash(w, r, h.cfg.Secure, v.L)
+	h.execute(w, status, name, page)
+}
+
+// execute runs the page into a buffer first, so a template error becomes a
+// clean 500 instead of half a page.
+func (h *Handler) execute(w http.ResponseWriter, status int, name string, page Page) {
+	layout := "base"
+	if page.Account == nil {
+		layout = "anon"
+	}
+	pt, ok := h.pages[name]
+	var buf bytes.Buffer
+	var err error
+	if !ok {
+		err = fmt.Errorf("no page %q", name)
+	} else {
+		err = pt.t.ExecuteTemplate(&buf, layout, page)
+	}
+	if err != nil {
+		h.log.Error("web: render", "page", name, "err", err)
+		if name != "error" {
+			page.Title, page.Data = "error.title", errorData{Status: http.StatusInternalServerError, Message: page.L.T("error.internal")}
+			h.execute(w, http.StatusInternalServerError, "error", page)
+			return
+		}
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// navFor builds the side navigation from what the actor may do, so a link
+// appears only where the page behind it would answer.
+func navFor(a *authz.Actor, current string) []NavItem {
+	items := []NavItem{{Key: "nav.home", URL: "/"}}
+	if a.Can(authz.AuditRead).Allowed {
+		items = append(items, NavItem{Key: "nav.audit", URL: "/audit"})
+	}
+	if a.Can(authz.AccountRead).Allowed {
+		items = append(items, NavItem{Key: "nav.accounts", URL: "/admin/accounts"})
+	}
+	if a.Can(authz.PolicyManage).Allowed {
+		items = append(items, NavItem{Key: "web.nav.policy", URL: "/admin/policy"})
+	}
+	items = append(items, NavItem{Key: "nav.account", URL: "/account"})
+	for i := range items {
+		u := items[i].URL
+		items[i].Active = current == u || (u != "/" && strings.HasPrefix(current, u+"/"))
+	}
+	return items
+}
+
+// redirect answers a form post (or a page the visitor may not see yet)
+// with 303, so the browser follows with a GET.
+func redirect(w http.ResponseWriter, r *http.Request, to string) {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// flash queues a message for the page after the redirect.
+func (h *Handler) flash(w http.ResponseWriter, key string, args ...string) {
+	SetFlash(w, h.cfg.Secure, key, args...)
+}
