@@ -56,7 +56,7 @@ func (h *Handler) Fail(w http.ResponseWriter, r *http.Request, l *i18n.Localizer
 	if status >= 500 {
 		h.log.Error("api: request failed", "path", r.URL.Path, "err", err)
 	}
-	WriteError(w, status, string(e.Code), errText(l, err), e.Field)
+	WriteError(w, status, string(e.Code), l.Err(err), e.Field)
 }
 
 // Error answers with a status, a code and the message key: for refusals
@@ -71,19 +71,6 @@ func (h *Handler) Error(w http.ResponseWriter, r *http.Request, l *i18n.Localize
 // WriteError writes the error shape.
 func WriteError(w http.ResponseWriter, status int, code, message, field string) {
 	writeJSON(w, status, errorBody{Error: errorDTO{Code: code, Message: message, Field: field}})
-}
-
-// errText renders err for the caller. Like the web pages, it falls back to
-// "web.err."+ID for the service messages no catalogue defines yet.
-func errText(l *i18n.Localizer, err error) string {
-	e := domain.AsError(err)
-	if e.Code == domain.CodeInternal {
-		return l.T("error.internal")
-	}
-	if e.MsgID != "" && !l.Has(e.MsgID) && l.Has("web.err."+e.MsgID) {
-		return l.T("web.err."+e.MsgID, e.Args)
-	}
-	return l.Err(err)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

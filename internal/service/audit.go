@@ -50,7 +50,11 @@ func (s *Service) VerifyAudit(ctx context.Context, a *authz.Actor) (*store.Audit
 	if err := require(a, authz.AuditVerify); err != nil {
 		return nil, 0, s.denied(ctx, a, "audit.verify", "audit_log", "", err)
 	}
-	return s.VerifyAuditChain(ctx)
+	brk, n, err := s.VerifyAuditChain(ctx)
+	if err == nil {
+		s.recordAlone(ctx, a, "audit.verify", "audit_log", "", "ok", map[string]any{"entries": n, "break": brk})
+	}
+	return brk, n, err
 }
 
 // VerifyAuditChain checks the chain without an actor: for the command

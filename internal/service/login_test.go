@@ -161,6 +161,21 @@ func TestAdminMustEnrolThenUseTOTP(t *testing.T) {
 		_, p5 := e.login(t, "secoff", goodPassword)
 		_, _, err = e.svc.VerifyTOTP(ctx, p5, code)
 		wantCode(t, err, domain.CodeInvalid, "totp.wrong")
+
+		// Beginning a replacement leaves the old authenticator in force
+		// until the new one is confirmed.
+		if _, err := e.svc.BeginTOTPEnrol(ctx, p4); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Advance(time.Minute)
+		_, p6 := e.login(t, "secoff", goodPassword)
+		if p6.Stage != service.StageTOTP {
+			t.Fatalf("pending replacement switched TOTP off: stage %s", p6.Stage)
+		}
+		code, _ = totp.GenerateCode(enr.Secret, e.clock.Now())
+		if _, _, err := e.svc.VerifyTOTP(ctx, p6, code); err != nil {
+			t.Fatalf("old authenticator refused while a replacement is pending: %v", err)
+		}
 	})
 }
 

@@ -29,7 +29,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, p Principal, code string) (str
 	if err != nil {
 		return "", p, err
 	}
-	step, ok, err := s.checkCode(row, code)
+	step, ok, err := s.checkCode(row, row.TOTPSecret, code)
 	if err != nil {
 		return "", p, err
 	}
@@ -45,11 +45,13 @@ func (s *Service) VerifyTOTP(ctx context.Context, p Principal, code string) (str
 	})
 }
 
-func (s *Service) checkCode(row store.AccountRow, code string) (int64, bool, error) {
-	if row.TOTPSecret == "" {
+// checkCode checks code against one of the account's sealed secrets (the
+// confirmed one at sign-in, the pending one at enrolment).
+func (s *Service) checkCode(row store.AccountRow, sealed, code string) (int64, bool, error) {
+	if sealed == "" {
 		return 0, false, domain.Rule("totp.not_enrolled", nil)
 	}
-	secret, err := s.cfg.Keys.Open(row.TOTPSecret, totpAAD(row.ID))
+	secret, err := s.cfg.Keys.Open(sealed, totpAAD(row.ID))
 	if err != nil {
 		return 0, false, fmt.Errorf("service: open totp secret: %w", err)
 	}
@@ -97,8 +99,9 @@ type Enrolment struct {
 }
 
 // BeginTOTPEnrol makes a new secret for the signed-in account and keeps it
-// sealed until ConfirmTOTPEnrol proves the app has it. An account already
-// enrolled must be fully signed in to replace its secret.
+// sealed and pending until ConfirmTOTPEnrol proves the app has it; an
+// existing secret stays in force meanwhile. An account already enrolled
+// must be fully signed in to replace its secret.
 func (s *Service) BeginTOTPEnrol(ctx context.Context, p Principal) (Enrolment, error) {
 	if p.Stage != StageFull && p.Stage != StageEnrol && p.Stage != StagePassword {
 		return Enrolment{}, domain.ErrUnauthorized
@@ -112,7 +115,7 @@ func (s *Service) BeginTOTPEnrol(ctx context.Context, p Principal) (Enrolment, e
 		return Enrolment{}, err
 	}
 	err = s.db.Tx(ctx, func(tx store.Tx) error {
-		if err := store.SetTOTP(ctx, tx, p.Account.ID, sealed, false); err != nil {
+		if err := store.SetTOTPPending(ctx, tx, p.Account.ID, sealed); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, p.Actor, "account.totp_begin", "account", fmt.Sprint(p.Account.ID), "ok", nil)
@@ -130,7 +133,7 @@ func (s *Service) ConfirmTOTPEnrol(ctx context.Context, p Principal, code string
 	if row.TOTPEnabled && p.Stage != StageFull {
 		return "", p, domain.ErrUnauthorized
 	}
-	step, ok, err := s.checkCode(row, code)
+	step, ok, err := s.checkCode(row, row.TOTPPending, code)
 	if err != nil {
 		return "", p, err
 	}
@@ -138,7 +141,7 @@ func (s *Service) ConfirmTOTPEnrol(ctx context.Context, p Principal, code string
 		return "", p, domain.Invalid("code", "totp.wrong", nil)
 	}
 	return s.promote(ctx, p, "account.totp_enabled", func(tx store.Tx) error {
-		if err := store.SetTOTP(ctx, tx, row.ID, row.TOTPSecret, true); err != nil {
+		if err := store.SetTOTP(ctx, tx, row.ID, row.TOTPPending); err != nil {
 			return err
 		}
 		return store.UseTOTPStep(ctx, tx, row.ID, step)
@@ -153,7 +156,7 @@ func (s *Service) EnrolTOTPWithSecret(ctx context.Context, id domain.AccountID, 
 		return err
 	}
 	return s.db.Tx(ctx, func(tx store.Tx) error {
-		if err := store.SetTOTP(ctx, tx, id, sealed, true); err != nil {
+		if err := store.SetTOTP(ctx, tx, id, sealed); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, authz.System, "account.totp_enabled", "account", fmt.Sprint(id), "ok", map[string]any{"by": "bootstrap"})

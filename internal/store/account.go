@@ -17,17 +17,18 @@ type AccountRow struct {
 	domain.Account
 	PasswordHash string
 	TOTPSecret   string // sealed; empty when not enrolled
+	TOTPPending  string // sealed; a new secret waiting for its first code
 	TOTPLastStep int64
 }
 
 const accountCols = `id, name, display_name, password_hash, password_changed_at, must_change_password,
-	totp_secret, totp_enabled, totp_last_step, locale, disabled_at, created_at, version`
+	totp_secret, totp_pending, totp_enabled, totp_last_step, locale, disabled_at, created_at, version`
 
 func scanAccount(row interface{ Scan(...any) error }) (AccountRow, error) {
 	var a AccountRow
 	var disabled sql.NullTime
 	err := row.Scan(&a.ID, &a.Name, &a.DisplayName, &a.PasswordHash, &a.PasswordChangedAt, &a.MustChangePassword,
-		&a.TOTPSecret, &a.TOTPEnabled, &a.TOTPLastStep, &a.Locale, &disabled, &a.CreatedAt, &a.Version)
+		&a.TOTPSecret, &a.TOTPPending, &a.TOTPEnabled, &a.TOTPLastStep, &a.Locale, &disabled, &a.CreatedAt, &a.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, domain.ErrNotFound
 	}
@@ -147,10 +148,17 @@ func PasswordHistory(ctx context.Context, q Q, id domain.AccountID, n int) ([]st
 	return out, rows.Err()
 }
 
-// SetTOTP stores a sealed TOTP secret and whether it is confirmed.
-func SetTOTP(ctx context.Context, q Q, id domain.AccountID, sealed string, enabled bool) error {
-	return exec1(ctx, q, "set totp", `UPDATE accounts SET totp_secret = $2, totp_enabled = $3, totp_last_step = 0,
-		version = version + 1 WHERE id = $1`, id, sealed, enabled)
+// SetTOTP stores a confirmed sealed TOTP secret, switches TOTP on and
+// clears any pending secret.
+func SetTOTP(ctx context.Context, q Q, id domain.AccountID, sealed string) error {
+	return exec1(ctx, q, "set totp", `UPDATE accounts SET totp_secret = $2, totp_pending = '', totp_enabled = TRUE,
+		totp_last_step = 0, version = version + 1 WHERE id = $1`, id, sealed)
+}
+
+// SetTOTPPending stores a new secret that waits for its first code; the
+// confirmed secret, if any, stays in force until then.
+func SetTOTPPending(ctx context.Context, q Q, id domain.AccountID, sealed string) error {
+	return exec1(ctx, q, "set pending totp", `UPDATE accounts SET totp_pending = $2 WHERE id = $1`, id, sealed)
 }
 
 // UseTOTPStep records the last accepted TOTP time step so a code cannot be

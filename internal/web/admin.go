@@ -139,7 +139,7 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request, flash string, do f
 			h.fail(w, r, err)
 			return
 		}
-		h.showAccountAdmin(w, r, StatusOf(domain.CodeOf(err)), accountAdminData{Error: errText(h.visit(r).L, err)})
+		h.showAccountAdmin(w, r, StatusOf(domain.CodeOf(err)), accountAdminData{Error: h.visit(r).L.Err(err)})
 		return
 	}
 	h.flash(w, flash)

@@ -33,7 +33,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		h.log.Error("web: request failed", "path", r.URL.Path, "err", err)
 	}
-	h.errorPage(w, r, status, errText(h.visit(r).L, err))
+	h.errorPage(w, r, status, h.visit(r).L.Err(err))
 }
 
 // StatusOf maps an error code to the HTTP status of a page. Invalid input
@@ -57,21 +57,6 @@ func StatusOf(c domain.Code) int {
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
-}
-
-// errText renders err for a user. Some message IDs the service uses have no
-// catalogue entry yet; for those this package's catalogue carries a text
-// under "web.err."+ID, used only while the real ID is missing, so a service
-// catalogue added later takes over without a change here.
-func errText(l *i18n.Localizer, err error) string {
-	e := domain.AsError(err)
-	if e.Code == domain.CodeInternal {
-		return l.T("error.internal")
-	}
-	if e.MsgID != "" && !l.Has(e.MsgID) && l.Has("web.err."+e.MsgID) {
-		return l.T("web.err."+e.MsgID, e.Args)
-	}
-	return l.Err(err)
 }
 
 // formError reports whether err belongs on the form that caused it (the
@@ -119,7 +104,7 @@ func (f *Form) Err(k string) string {
 // Fail places err's message beside its field when the form shows that
 // field, otherwise above the form.
 func (f *Form) Fail(l *i18n.Localizer, err error, fields ...string) {
-	msg := errText(l, err)
+	msg := l.Err(err)
 	field := domain.AsError(err).Field
 	for _, k := range fields {
 		if k == field {

@@ -100,28 +100,3 @@ func TestHandlerKeysExist(t *testing.T) {
 		}
 	}
 }
-
-// TestServiceMessagesShown checks that every message ID the service layer
-// returns to users renders as a sentence rather than the generic text of
-// its code, through the catalogue or this layer's web.err. fallback.
-func TestServiceMessagesShown(t *testing.T) {
-	bundle, err := i18n.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := []string{
-		"login.failed", "login.disabled", "session.expired", "password.current_wrong", "totp.wrong",
-		"totp.not_enrolled", "totp.not_pending", "token.name_required", "account.name_required",
-		"account.name_invalid", "account.name_taken", "account.cannot_disable_self", "account.locale_invalid",
-		"grant.org_not_found", "grant.org_required", "grant.system_role_no_org", "grant.unknown_role",
-		"grant.separation_of_duties", "grant.exists", "org.name_taken", "auth.locked", "auth.throttled",
-	}
-	for _, lang := range i18n.Languages() {
-		l := bundle.For(lang)
-		for _, id := range ids {
-			if !l.Has(id) && !l.Has("web.err."+id) {
-				t.Errorf("%s: no text for the service message %q", lang, id)
-			}
-		}
-	}
-}

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"gongjian/internal/domain"
@@ -98,25 +97,6 @@ func TestStatusOf(t *testing.T) {
 		if got := StatusOf(code); got != want {
 			t.Errorf("StatusOf(%s) = %d, want %d", code, got, want)
 		}
-	}
-}
-
-func TestErrTextFallback(t *testing.T) {
-	bundle, err := i18n.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := bundle.For(i18n.ZhCN)
-	// login.disabled has no catalogue entry of its own (yet): the web.err.
-	// fallback speaks for it.
-	if got := errText(l, domain.Invalid("password", "login.disabled", nil)); !l.Has("login.disabled") && got != l.T("web.err.login.disabled") {
-		t.Errorf("login.disabled renders %q", got)
-	}
-	if got := errText(l, io.EOF); got != l.T("error.internal") {
-		t.Errorf("a foreign error renders %q", got)
-	}
-	if got := errText(l, domain.Invalid("org", "grant.org_not_found", map[string]any{"Org": "X"})); !strings.Contains(got, "“X”") {
-		t.Errorf("grant.org_not_found renders %q", got)
 	}
 }
 

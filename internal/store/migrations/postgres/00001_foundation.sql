@@ -19,6 +19,7 @@ CREATE TABLE accounts (
     password_changed_at  TIMESTAMPTZ NOT NULL,
     must_change_password BOOLEAN NOT NULL DEFAULT FALSE,
     totp_secret          TEXT NOT NULL DEFAULT '',
+    totp_pending         TEXT NOT NULL DEFAULT '',
     totp_enabled         BOOLEAN NOT NULL DEFAULT FALSE,
     totp_last_step       BIGINT NOT NULL DEFAULT 0,
     locale               TEXT NOT NULL DEFAULT '',
