@@ -17,6 +17,7 @@ type Account struct {
 	DisplayName        string
 	Locale             string // "zh-CN" or "en"; empty means from the browser
 	TOTPEnabled        bool
+	TOTPRequired       bool // a security officer demands a second factor of this account
 	MustChangePassword bool
 	PasswordChangedAt  time.Time
 	DisabledAt         *time.Time

@@ -13,7 +13,7 @@ import (
 
 // msgIDsInSource finds the message IDs the Go code names literally: MsgID
 // fields, the ID arguments of domain.Invalid, Rule and Conflict, and the
-// first argument of T calls.
+// first argument of T calls, and the audit actions the service records.
 func msgIDsInSource(t *testing.T, root string) map[string]string {
 	t.Helper()
 	ids := map[string]string{}
@@ -48,15 +48,20 @@ func msgIDsInSource(t *testing.T, root string) map[string]string {
 					return true
 				}
 				arg := -1
+				prefix := ""
 				switch sel.Sel.Name {
 				case "Rule", "T":
 					arg = 0
 				case "Invalid", "Conflict":
 					arg = 1
+				case "recordAlone", "denied": // audit actions are named in the log's UI
+					arg, prefix = 2, "audit.action."
+				case "record":
+					arg, prefix = 3, "audit.action."
 				}
 				if arg >= 0 && len(n.Args) > arg {
 					if s, ok := lit(n.Args[arg]); ok {
-						ids[s] = fset.Position(n.Pos()).String()
+						ids[prefix+s] = fset.Position(n.Pos()).String()
 					}
 				}
 			}

@@ -223,7 +223,7 @@ func TestAuditPaging(t *testing.T) {
 		}
 		r = b.get("/audit?" + strings.ReplaceAll(older, "&amp;", "&"))
 		wantStatus(t, r, http.StatusOK)
-		if n := strings.Count(r.body, "<code>account.create</code>"); n != 11 {
+		if n := strings.Count(r.body, ">account.create</code>"); n != 11 {
 			t.Errorf("second page has %d entries, want 11", n)
 		}
 		wantBody(t, r, "回到最新")

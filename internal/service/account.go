@@ -266,3 +266,22 @@ func (s *Service) Unlock(ctx context.Context, a *authz.Actor, id domain.AccountI
 func (s *Service) Sessions(ctx context.Context, a *authz.Actor) ([]store.Session, error) {
 	return store.AccountSessions(ctx, s.db.Read(), a.AccountID)
 }
+
+// RequireTOTP makes a second factor mandatory for one account (security
+// officer), beyond the roles that always need it. Its next sign-in must
+// enrol an authenticator before anything else.
+func (s *Service) RequireTOTP(ctx context.Context, a *authz.Actor, id domain.AccountID, required bool) error {
+	action := "account.totp_required"
+	if !required {
+		action = "account.totp_optional"
+	}
+	if err := require(a, authz.AccountManage); err != nil {
+		return s.denied(ctx, a, action, "account", fmt.Sprint(id), err)
+	}
+	return s.db.Tx(ctx, func(tx store.Tx) error {
+		if err := store.SetTOTPRequired(ctx, tx, id, required); err != nil {
+			return notFoundIfStale(err)
+		}
+		return s.record(ctx, tx, a, action, "account", fmt.Sprint(id), "ok", nil)
+	})
+}

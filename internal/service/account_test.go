@@ -108,3 +108,22 @@ func TestDisableEndsSessions(t *testing.T) {
 		wantCode(t, err, domain.CodeInvalid, "login.disabled")
 	})
 }
+
+func TestOfficerRequiresTOTP(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		sec := officer(t, e, "sec", authz.RoleSecOfficer)
+		id := e.account(t, "hostofficer", authz.RoleHostOfficer)
+		if _, p := e.login(t, "hostofficer", goodPassword); p.Stage != service.StageFull {
+			t.Fatalf("stage %s before the requirement", p.Stage)
+		}
+		member := officer(t, e, "plain", authz.RoleMember)
+		wantCode(t, e.svc.RequireTOTP(ctx, member, id, true), domain.CodeForbidden, "")
+		if err := e.svc.RequireTOTP(ctx, sec, id, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, p := e.login(t, "hostofficer", goodPassword); p.Stage != service.StageEnrol {
+			t.Fatalf("stage %s, want enrol once required", p.Stage)
+		}
+	})
+}

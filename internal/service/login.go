@@ -101,7 +101,7 @@ func (s *Service) openSession(ctx context.Context, row store.AccountRow, in Logi
 	if err != nil {
 		return "", Principal{}, err
 	}
-	mfaOK := !row.TOTPEnabled && !authz.NeedsMFA(grants)
+	mfaOK := !row.TOTPEnabled && !row.TOTPRequired && !authz.NeedsMFA(grants)
 	token, hash := auth.NewToken()
 	sess := store.Session{TokenHash: hash, AccountID: row.ID, CreatedAt: now, LastSeenAt: now,
 		ExpiresAt: now.Add(s.cfg.SessionAbsolute), MFAOK: mfaOK, Address: in.Address, UserAgent: truncate(in.UserAgent, 300)}

@@ -22,13 +22,13 @@ type AccountRow struct {
 }
 
 const accountCols = `id, name, display_name, password_hash, password_changed_at, must_change_password,
-	totp_secret, totp_pending, totp_enabled, totp_last_step, locale, disabled_at, created_at, version`
+	totp_secret, totp_pending, totp_enabled, totp_last_step, totp_required, locale, disabled_at, created_at, version`
 
 func scanAccount(row interface{ Scan(...any) error }) (AccountRow, error) {
 	var a AccountRow
 	var disabled sql.NullTime
 	err := row.Scan(&a.ID, &a.Name, &a.DisplayName, &a.PasswordHash, &a.PasswordChangedAt, &a.MustChangePassword,
-		&a.TOTPSecret, &a.TOTPPending, &a.TOTPEnabled, &a.TOTPLastStep, &a.Locale, &disabled, &a.CreatedAt, &a.Version)
+		&a.TOTPSecret, &a.TOTPPending, &a.TOTPEnabled, &a.TOTPLastStep, &a.TOTPRequired, &a.Locale, &disabled, &a.CreatedAt, &a.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, domain.ErrNotFound
 	}
@@ -165,6 +165,12 @@ func SetTOTPPending(ctx context.Context, q Q, id domain.AccountID, sealed string
 // replayed; it fails (stale) when a concurrent login used that step first.
 func UseTOTPStep(ctx context.Context, q Q, id domain.AccountID, step int64) error {
 	return exec1(ctx, q, "use totp step", `UPDATE accounts SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2`, id, step)
+}
+
+// SetTOTPRequired demands (or stops demanding) a second factor of an
+// account whatever its roles.
+func SetTOTPRequired(ctx context.Context, q Q, id domain.AccountID, required bool) error {
+	return exec1(ctx, q, "require totp", `UPDATE accounts SET totp_required = $2, version = version + 1 WHERE id = $1`, id, required)
 }
 
 // SetDisabled disables (at non-nil) or re-enables an account.

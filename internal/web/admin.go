@@ -196,6 +196,18 @@ func (h *Handler) unlockAccount(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+func (h *Handler) requireTOTP(w http.ResponseWriter, r *http.Request) {
+	h.act(w, r, "web.flash.totp_required", func(a *authz.Actor, id domain.AccountID) error {
+		return h.svc.RequireTOTP(r.Context(), a, id, true)
+	})
+}
+
+func (h *Handler) optionalTOTP(w http.ResponseWriter, r *http.Request) {
+	h.act(w, r, "web.flash.totp_optional", func(a *authz.Actor, id domain.AccountID) error {
+		return h.svc.RequireTOTP(r.Context(), a, id, false)
+	})
+}
+
 // resetPassword sets a new password that the owner must change at the
 // next sign-in; the service ends the owner's sessions.
 func (h *Handler) resetPassword(w http.ResponseWriter, r *http.Request) {

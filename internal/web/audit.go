@@ -10,6 +10,7 @@ import (
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
+	"gongjian/internal/i18n"
 	"gongjian/internal/roster"
 	"gongjian/internal/store"
 )
@@ -168,7 +169,7 @@ func (h *Handler) auditExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	header := []string{l.T("web.audit.seq"), l.T("web.audit.time_local"), l.T("audit.actor"), l.T("web.audit.actor_id"),
-		l.T("audit.address"), l.T("audit.action"), l.T("web.audit.object_type"), l.T("web.audit.object_id"),
+		l.T("audit.address"), l.T("audit.action"), l.T("web.audit.action_name"), l.T("web.audit.object_type"), l.T("web.audit.object_id"),
 		l.T("audit.outcome"), l.T("web.audit.detail")}
 	x, err := roster.NewXLSX(w, l.T("audit.title"), header)
 	if err != nil {
@@ -177,7 +178,7 @@ func (h *Handler) auditExport(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err = h.svc.ExportAudit(r.Context(), v.Principal.Actor, filter, func(e store.AuditEntry) error {
 		return x.Row(strconv.FormatInt(e.Seq, 10), e.At.In(shanghai).Format("2006-01-02 15:04:05"), e.ActorName,
-			strconv.FormatInt(e.ActorID, 10), e.Address, e.Action, e.ObjectType, e.ObjectID, l.T(outcomeKey(e.Outcome)), e.Detail)
+			strconv.FormatInt(e.ActorID, 10), e.Address, e.Action, actionName(l, e.Action), e.ObjectType, e.ObjectID, l.T(outcomeKey(e.Outcome)), e.Detail)
 	})
 	if err != nil {
 		x.Abort()
@@ -224,4 +225,13 @@ func (h *Handler) auditVerify(w http.ResponseWriter, r *http.Request) {
 		h.flash(w, "audit.verify_broken", "Seq", strconv.FormatInt(brk.Seq, 10))
 	}
 	redirect(w, r, "/audit")
+}
+
+// actionName is the catalogue's name of an audit action, or empty for an
+// action the catalogue does not name.
+func actionName(l *i18n.Localizer, action string) string {
+	if key := "audit.action." + action; l.Has(key) {
+		return l.T(key)
+	}
+	return ""
 }

@@ -72,6 +72,8 @@ var funcs = template.FuncMap{
 	},
 	// roleKey is the catalogue key of a role's name.
 	"roleKey": func(role string) string { return "role." + role },
+	// actionKey is the catalogue key of an audit action's name.
+	"actionKey": func(action string) string { return "audit.action." + action },
 }
 
 // parsePages parses the layouts and partials once, then each page into its

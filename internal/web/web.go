@@ -91,6 +91,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/accounts/{id}/enable", h.enableAccount)
 	mux.HandleFunc("POST /admin/accounts/{id}/password", h.resetPassword)
 	mux.HandleFunc("POST /admin/accounts/{id}/unlock", h.unlockAccount)
+	mux.HandleFunc("POST /admin/accounts/{id}/totp-required", h.requireTOTP)
+	mux.HandleFunc("POST /admin/accounts/{id}/totp-optional", h.optionalTOTP)
 	mux.HandleFunc("GET /admin/policy", h.policyForm)
 	mux.HandleFunc("POST /admin/policy", h.setPolicy)
 }

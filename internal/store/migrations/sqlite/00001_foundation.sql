@@ -22,6 +22,7 @@ CREATE TABLE accounts (
     totp_pending         TEXT NOT NULL DEFAULT '',
     totp_enabled         BOOLEAN NOT NULL DEFAULT 0,
     totp_last_step       BIGINT NOT NULL DEFAULT 0,
+    totp_required        BOOLEAN NOT NULL DEFAULT 0,
     locale               TEXT NOT NULL DEFAULT '',
     disabled_at          TIMESTAMP,
     created_at           TIMESTAMP NOT NULL,
