@@ -61,12 +61,16 @@ var roles = []RoleInfo{
 		Perms: []Perm{AccountRead, AccountManage, GrantManage, PolicyManage}},
 	{Name: RoleAuditor, SystemWide: true, NeedsMFA: true, Admin: true,
 		Perms: []Perm{AuditRead, AuditExport, AuditVerify, AccountRead}},
-	{Name: RoleCountyOfficer, Perms: []Perm{OrgRead, BusinessWrite, SensitiveRead, DashboardsRead}},
-	{Name: RoleHomeSecretary, Perms: []Perm{OrgRead, BusinessWrite, DashboardsRead}},
-	{Name: RoleMobileSecretary, Perms: []Perm{OrgRead, BusinessWrite, DashboardsRead}},
-	{Name: RoleHostOfficer, Perms: []Perm{OrgRead, BusinessWrite}},
+	{Name: RoleCountyOfficer, Perms: []Perm{OrgRead, OrgWrite, OrgRegisterHost, AgreementRead, AgreementWrite,
+		PersonRead, SensitiveRead, AttendanceRecord, FeedbackWrite, CultivationWrite, CaseHandle, FundsRead,
+		DevelopmentApprove, BusinessWrite, DashboardsRead}},
+	{Name: RoleHomeSecretary, Perms: []Perm{OrgRead, AgreementRead, PersonRead, FeedbackWrite, DevelopmentApprove,
+		BusinessWrite, DashboardsRead}},
+	{Name: RoleMobileSecretary, Perms: []Perm{OrgRead, OrgWrite, AgreementRead, PersonRead, AttendanceRecord,
+		FeedbackWrite, CultivationWrite, CaseHandle, FundsRead, BusinessWrite, DashboardsRead}},
+	{Name: RoleHostOfficer, Perms: []Perm{OrgRead, OrgWrite, AgreementRead, BusinessWrite}},
 	{Name: RoleMember, Perms: nil},
-	{Name: RoleCaseHandler, Perms: []Perm{BusinessWrite}},
+	{Name: RoleCaseHandler, Perms: []Perm{OrgRead, CaseHandle, BusinessWrite}},
 }
 
 // Roles lists every role in a stable order.
@@ -88,7 +92,11 @@ type Actor struct {
 	Name        string
 	DisplayName string
 	Grants      []domain.Grant
-	Address     string // client address, for the audit log
+	// Reach is where the grants reach, resolved by the service for each
+	// request from the organizations' paths and the agreements in force
+	// on that day.
+	Reach   []Reach
+	Address string // client address, for the audit log
 }
 
 // System is the actor for work the program does on its own (migrations,

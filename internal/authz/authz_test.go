@@ -32,7 +32,7 @@ func TestMatrix(t *testing.T) {
 		RoleMobileSecretary: {OrgRead, BusinessWrite, DashboardsRead, SelfManage},
 		RoleHostOfficer:     {OrgRead, BusinessWrite, SelfManage},
 		RoleMember:          {SelfManage},
-		RoleCaseHandler:     {BusinessWrite, SelfManage},
+		RoleCaseHandler:     {OrgRead, BusinessWrite, SelfManage},
 	}
 	for _, r := range Roles() {
 		a := &Actor{AccountID: 7, Grants: grants(r.Name)}

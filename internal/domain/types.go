@@ -28,16 +28,27 @@ type Account struct {
 // Disabled reports whether the account may no longer sign in.
 func (a Account) Disabled() bool { return a.DisabledAt != nil }
 
-// Org is the minimal organization record the foundation needs for grants
-// and the demo; the organizations issue extends it with kinds, history and
-// agreements.
+// Org is an organization of any side: a Party organization, an
+// organization department, or an attached mass organization.
 type Org struct {
-	ID        OrgID
-	ParentID  OrgID
-	Name      string
-	ShortName string
-	Side      Side
+	ID         OrgID
+	ParentID   OrgID
+	ParentName string
+	Name       string
+	ShortName  string
+	Side       Side
+	Kind       OrgKind
+	Status     OrgStatus
+	RegionCode string // GB/T 2260 code of where it sits
+	Industry   string // GB/T 4754 section letter, empty for none
+	FoundedOn  Date
+	Phone      string // the office's phone (not a person's)
+	Mailbox    string
+	// Path is the chain of ids from the root, "/1/4/9/": subtree checks
+	// and scope filters are prefix matches on it.
+	Path      string
 	CreatedAt time.Time
+	Version   int64
 }
 
 // Side says to which party of the co-management mechanism an organization

@@ -129,6 +129,9 @@ func newActor(acc domain.Account, grants []domain.Grant, address string) *authz.
 // principal works out the stage of a session.
 func (s *Service) principal(ctx context.Context, row store.AccountRow, grants []domain.Grant, sess store.Session) (Principal, error) {
 	p := Principal{Actor: newActor(row.Account, grants, sess.Address), Account: row.Account, TokenHash: sess.TokenHash, Stage: StageFull}
+	if err := s.loadReach(ctx, p.Actor); err != nil {
+		return p, err
+	}
 	switch {
 	case !sess.MFAOK && row.TOTPEnabled:
 		p.Stage = StageTOTP

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"gongjian/internal/auth"
@@ -16,22 +15,10 @@ const policyKey = "password_policy"
 // PasswordPolicy returns the policy in force: the stored setting, or the
 // MLPS level 3 default.
 func (s *Service) PasswordPolicy(ctx context.Context) (auth.Policy, error) {
-	v, err := store.Setting(ctx, s.db.Read(), policyKey)
-	if domain.CodeOf(err) == domain.CodeNotFound {
-		return auth.DefaultPolicy(), nil
-	}
-	if err != nil {
-		return auth.Policy{}, err
-	}
-	var p auth.Policy
-	if err := json.Unmarshal([]byte(v), &p); err != nil {
-		return auth.Policy{}, fmt.Errorf("service: stored password policy: %w", err)
-	}
-	return p, nil
+	return loadSetting(ctx, s, policyKey, auth.DefaultPolicy())
 }
 
-// SetPasswordPolicy stores a new policy (security officer). A policy
-// weaker than 8 characters is refused: no profile allows it.
+// SetPasswordPolicy stores a new policy (security officer).
 func (s *Service) SetPasswordPolicy(ctx context.Context, a *authz.Actor, p auth.Policy) error {
 	if err := require(a, authz.PolicyManage); err != nil {
 		return s.denied(ctx, a, "policy.set", "setting", policyKey, err)
@@ -43,13 +30,7 @@ func (s *Service) SetPasswordPolicy(ctx context.Context, a *authz.Actor, p auth.
 	if err != nil {
 		return err
 	}
-	b, _ := json.Marshal(p)
-	return s.db.Tx(ctx, func(tx store.Tx) error {
-		if err := store.PutSetting(ctx, tx, policyKey, string(b), s.Now()); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "policy.set", "setting", policyKey, "ok", change{Before: old, After: p})
-	})
+	return saveSetting(ctx, s, a, authz.PolicyManage, "policy.set", policyKey, old, p)
 }
 
 // ChangeOwnPassword replaces the actor's password after checking the

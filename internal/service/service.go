@@ -28,6 +28,11 @@ type Config struct {
 	SessionAbsolute time.Duration // default 12 hours
 	Issuer          string        // shown in authenticator apps
 	Log             *slog.Logger
+	// Regions tells whether a GB/T 2260 code is known (current or
+	// historical); nil accepts any well-formed code.
+	Regions func(code string) bool
+	// DataDir holds uploaded files (signed agreements …).
+	DataDir string
 }
 
 // Service runs the use cases over one database.

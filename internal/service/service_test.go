@@ -36,7 +36,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 
 func newEnvWithKeys(t *testing.T, db *store.DB, keys *seal.Keyring, c *clock.Fake) *env {
 	t.Helper()
-	svc, err := service.New(db, service.Config{Clock: c, Keys: keys, PasswordParams: auth.TestParams})
+	svc, err := service.New(db, service.Config{Clock: c, Keys: keys, PasswordParams: auth.TestParams, DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,7 +69,8 @@ func (s *Service) AuthenticateAPIToken(ctx context.Context, token, address strin
 	if err := s.db.Tx(ctx, func(tx store.Tx) error { return store.TouchAPIToken(ctx, tx, hash, s.Now()) }); err != nil {
 		return Principal{}, err
 	}
-	return Principal{Actor: newActor(row.Account, grants, address), Account: row.Account, Stage: StageFull}, nil
+	p := Principal{Actor: newActor(row.Account, grants, address), Account: row.Account, Stage: StageFull}
+	return p, s.loadReach(ctx, p.Actor)
 }
 
 // SetLocale stores the actor's language choice ("zh-CN", "en", or "" for
