@@ -13,6 +13,7 @@ import (
 
 	"gongjian/internal/auth"
 	"gongjian/internal/config"
+	"gongjian/internal/region"
 	"gongjian/internal/seal"
 	"gongjian/internal/service"
 	"gongjian/internal/store"
@@ -67,7 +68,8 @@ func (r *runner) wire(ctx context.Context, cfg config.Config, db *store.DB, keys
 	if params.Time == 0 {
 		params = auth.DefaultParams
 	}
-	svc, err := service.New(db, service.Config{Keys: k, PasswordParams: params, SessionIdle: sessionIdle, Log: r.log})
+	svc, err := service.New(db, service.Config{Keys: k, PasswordParams: params, SessionIdle: sessionIdle, Log: r.log,
+		DataDir: cfg.DataDir, Regions: knownRegion})
 	if err != nil {
 		return nil, runtimeError("cli.failed", "Err", err)
 	}
@@ -192,4 +194,11 @@ func hasData(ctx context.Context, db *store.DB) (bool, error) {
 	}
 	entries, err := store.ListAudit(ctx, db.Read(), store.AuditFilter{Limit: 1})
 	return len(entries) > 0, err
+}
+
+// knownRegion accepts a GB/T 2260 code that is current or historical, so an
+// organization founded before a county became a district keeps its code.
+func knownRegion(code string) bool {
+	_, ok := region.Lookup(code)
+	return ok
 }

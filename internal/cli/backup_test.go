@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"gongjian/internal/demo"
 	"gongjian/internal/store"
 	"gongjian/internal/store/storetest"
 )
@@ -23,8 +24,8 @@ func TestBackupSQLite(t *testing.T) {
 	if err := store.IntegrityCheck(ctx, copyDB); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := store.CountAccounts(ctx, copyDB.Read()); err != nil || n != 9 {
-		t.Fatalf("the backup holds %d accounts (%v), want the 9 demo accounts", n, err)
+	if n, err := store.CountAccounts(ctx, copyDB.Read()); err != nil || n != len(demo.Guannan().Accounts) {
+		t.Fatalf("the backup holds %d accounts (%v), want the %d demo accounts", n, err, len(demo.Guannan().Accounts))
 	}
 	again := s.run(ctx, "backup", dest)
 	again.want(t, 2, "already exists")

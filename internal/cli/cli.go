@@ -87,6 +87,7 @@ func (r *runner) commands() map[string]func(context.Context, []string) error {
 		"user":    r.user,
 		"backup":  r.backup,
 		"audit":   r.audit,
+		"region":  r.region,
 		"version": r.version,
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"gongjian/internal/demo"
 	"gongjian/internal/store"
 )
 
@@ -204,8 +205,8 @@ func TestCrashDuringDemoLoad(t *testing.T) {
 		if !strings.Contains(r.out, "Loaded") && !strings.Contains(r.out, "already loaded") {
 			t.Fatalf("round %d: %s", round, r.out)
 		}
-		if n, _ := store.CountAccounts(ctx, s.open(t).Read()); n != 9 {
-			t.Fatalf("round %d: %d accounts after the rerun, want 9", round, n)
+		if n, _ := store.CountAccounts(ctx, s.open(t).Read()); n != len(demo.Guannan().Accounts) {
+			t.Fatalf("round %d: %d accounts after the rerun, want %d", round, n, len(demo.Guannan().Accounts))
 		}
 		s.run(ctx, "audit", "verify").want(t, 0, "audit chain intact")
 	}

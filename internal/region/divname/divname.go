@@ -72,11 +72,9 @@ func Short(name string, level int) string {
 // generator needs to see that 滦县 became 滦州市. It returns name itself
 // when no suffix applies.
 func Stem(name string, level int) string {
-	var sets [][]string
+	sets := suffixes[:] // Any: every level's suffixes
 	if level >= Province && level < Any {
-		sets = [][]string{suffixes[level]}
-	} else {
-		sets = suffixes[:]
+		sets = suffixes[level : level+1]
 	}
 	best, cut := name, ""
 	for _, set := range sets {

@@ -64,6 +64,7 @@ func applyCurated(hist, curated []histRow, chain []snapshot) []histRow {
 		idx[key{h.code, h.name}] = i
 	}
 	for _, c := range curated {
+		c.succName = nameOf(c.successor, c.to, chain)
 		i, ok := idx[key{c.code, c.name}]
 		if !ok {
 			if c.parent == "" {
@@ -77,13 +78,16 @@ func applyCurated(hist, curated []histRow, chain []snapshot) []histRow {
 		if c.parent != "" {
 			h.parent = c.parent
 		}
+		if c.succName == "" {
+			c.succName = h.succName
+		}
 		if c.from != 0 {
 			h.from = c.from
 		}
 		if c.to != 0 {
 			h.toMin, h.to = c.to, c.to
 		}
-		h.successor, h.kind = c.successor, c.kind
+		h.successor, h.succName, h.kind = c.successor, c.succName, c.kind
 		h.source = c.source + "; was: " + h.source
 	}
 	sort.Slice(hist, func(i, j int) bool {
@@ -96,6 +100,25 @@ func applyCurated(hist, curated []histRow, chain []snapshot) []histRow {
 		return hist[i].name < hist[j].name
 	})
 	return hist
+}
+
+// nameOf is the name code had just after year (the first list dated after
+// it), else the name in the newest list; "" for no code.
+func nameOf(code string, year int, chain []snapshot) string {
+	if code == "" {
+		return ""
+	}
+	for _, s := range chain {
+		if s.year >= year && s.units[code] != "" {
+			return s.units[code]
+		}
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		if n := chain[i].units[code]; n != "" {
+			return n
+		}
+	}
+	return ""
 }
 
 // parentOf guesses the parent of a code from the newest list that has its
@@ -144,6 +167,11 @@ func (s sources) chongqing(oldest snapshot) ([]histRow, error) {
 			cq[c] = n
 		}
 	}
+	cqCodes := make([]string, 0, len(cq))
+	for c := range cq {
+		cqCodes = append(cqCodes, c)
+	}
+	sort.Strings(cqCodes) // map order must not choose a successor
 	var out []histRow
 	source := idcard.String() + " lib/data (code list of ID numbers); successor by name in " + oldest.label
 	add := func(code, name string) {
@@ -154,8 +182,9 @@ func (s sources) chongqing(oldest snapshot) ([]histRow, error) {
 			h.parent = "510000"
 		}
 		var stems []string
-		for c, n := range cq {
-			if n == name {
+		for _, c := range cqCodes {
+			n := cq[c]
+			if n == name && h.successor == "" {
 				h.successor, h.toMin, h.to = c, 1997, 1997
 			} else if h.level == 2 && sameStem(name, n, 2) {
 				stems = append(stems, c)
@@ -164,6 +193,7 @@ func (s sources) chongqing(oldest snapshot) ([]histRow, error) {
 		if h.successor == "" && len(stems) == 1 {
 			h.successor = stems[0]
 		}
+		h.succName = cq[h.successor]
 		out = append(out, h)
 	}
 	for _, p := range chongqingPrefectures {

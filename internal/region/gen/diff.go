@@ -27,6 +27,7 @@ type histRow struct {
 	from       int    // first year a source shows it; 0 when the oldest list has it
 	toMin, to  int    // the change happened in toMin…to (equal when exact); 0 unknown
 	successor  string // the code that took over; "" when unknown
+	succName   string // its name then: codes are reused (Hainan, 2007)
 	kind       string
 	source     string
 }
@@ -66,13 +67,15 @@ func deriveHistory(chain []snapshot) []histRow {
 			}
 			return gone[a].code < gone[b].code
 		})
+		var rows []histRow
 		for _, k := range gone {
 			h := d.explain(k)
 			if f := first[k]; f > 0 {
 				h.from = chain[f].year
 			}
-			out = append(out, h)
+			rows = append(rows, h)
 		}
+		out = append(out, settleTownships(rows, d)...)
 	}
 	return out
 }
@@ -126,45 +129,65 @@ func (d *pairDiff) explain(k key) histRow {
 	h := histRow{code: k.code, name: k.name, level: level(k.code), toMin: lo, to: hi,
 		source: fmt.Sprintf("diff %s → %s", d.a.label, d.b.label)}
 	h.parent = d.parentIn(d.a, k.code)
-	defer func() {
-		if h.level == 1 && h.successor != "" && level(h.successor) == 1 {
-			d.prefSucc[k.code] = h.successor
+	succeed := func(code, kind string) histRow {
+		h.successor, h.succName, h.kind = code, d.b.units[code], kind
+		if h.level == 1 && level(code) == 1 {
+			d.prefSucc[k.code] = code
 		}
-	}()
-
+		return h
+	}
+	exact := func(n string) bool { return n == k.name }
 	if bn, ok := d.b.units[k.code]; ok {
 		// The code lives on under another name. If the old name moved to
 		// a new code, the code was reused and the unit recoded (Hainan's
 		// 4690xx counties were reshuffled in 2007); otherwise renamed.
-		if c2 := d.pick(k, func(n string) bool { return n == k.name }, false); c2 != "" {
-			h.successor, h.kind = c2, recoded
-			return h
+		if c2 := d.pick(k, exact, false); c2 != "" {
+			return succeed(c2, recoded)
 		}
-		h.successor, h.kind = k.code, kindOf(k.name, bn, h.level)
-		return h
+		return succeed(k.code, kindOf(k.name, bn, h.level))
 	}
-	if c2 := d.pick(k, func(n string) bool { return n == k.name }, true); c2 != "" {
-		h.successor, h.kind = c2, recoded
-		return h
+	if c2 := d.pick(k, exact, true); c2 != "" {
+		return succeed(c2, recoded)
 	}
 	if c2 := d.pick(k, func(n string) bool { return sameStem(k.name, n, h.level) }, false); c2 != "" {
-		h.successor, h.kind = c2, kindOf(k.name, d.b.units[c2], h.level)
-		if d.a.units[c2] == d.b.units[c2] {
-			h.kind = merged // 宣化县 into the 宣化区 that was already there
+		kind := kindOf(k.name, d.b.units[c2], h.level)
+		if h.level == 2 && d.a.units[c2] == d.b.units[c2] {
+			kind = merged // 宣化县 into the 宣化区 that was already there
 		}
-		return h
+		return succeed(c2, kind)
 	}
 	if c2 := d.byTownships(k); c2 != "" {
-		h.successor = c2
-		h.kind = merged
-		if sameStem(k.name, d.b.units[c2], h.level) {
-			h.kind = kindOf(k.name, d.b.units[c2], h.level)
-		}
 		h.source += ", successor by township names"
-		return h
+		return succeed(c2, townships)
 	}
 	h.kind = abolished
 	return h
+}
+
+// townships marks a successor found through township names until
+// settleTownships has seen the whole pair.
+const townships = "townships"
+
+// settleTownships gives the successors found through township names their
+// kind: merged when the successor already existed or took in another unit
+// too (港闸区 and 崇川区 became a new 崇川区), else the conversion or renaming
+// it was (株洲县 → 渌口区).
+func settleTownships(rows []histRow, d *pairDiff) []histRow {
+	takers := map[string]int{}
+	for _, h := range rows {
+		takers[h.successor]++
+	}
+	for i, h := range rows {
+		if h.kind != townships {
+			continue
+		}
+		if d.a.units[h.successor] == h.succName || takers[h.successor] > 1 {
+			rows[i].kind = merged
+		} else {
+			rows[i].kind = kindOf(h.name, h.succName, h.level)
+		}
+	}
+	return rows
 }
 
 // parentIn is the code of c's parent in list s: the prefecture when s has
@@ -211,6 +234,15 @@ func (d *pairDiff) kept() []key {
 
 func (d *pairDiff) pickFrom(set []key, k key, match func(string) bool, crossLevel bool) string {
 	lv := level(k.code)
+	// A unit of another prefecture counts only when k's name is unique in
+	// its province: the many 郊区 of 1998 must not all map to one.
+	unique := true
+	for c, n := range d.a.units {
+		if n == k.name && c != k.code && c[:2] == k.code[:2] {
+			unique = false
+			break
+		}
+	}
 	var near, far []string
 	nearPref := map[string]bool{k.code[:4]: true}
 	if s, ok := d.prefSucc[k.code[:4]+"00"]; ok {
@@ -232,7 +264,7 @@ func (d *pairDiff) pickFrom(set []key, k key, match func(string) bool, crossLeve
 	switch {
 	case len(near) > 0:
 		return near[0]
-	case len(far) == 1:
+	case len(far) == 1 && unique:
 		return far[0]
 	}
 	return ""

@@ -70,7 +70,7 @@ const historyHeader = `# Administrative division codes and names that are no lon
 #   code, name, level (0 province, 1 prefecture, 2 county), parent code at the time,
 #   from (first year a source shows it; empty: in the oldest list, about 1998),
 #   to_min and to (the change happened in to_min…to; equal when exact; empty: unknown),
-#   successor code (empty: the sources cannot tell), kind, source.
+#   successor code and its name at the time (empty: the sources cannot tell), kind, source.
 `
 
 func writeHistory(path string, hist []histRow) error {
@@ -83,8 +83,8 @@ func writeHistory(path string, hist []histRow) error {
 		return fmt.Sprint(y)
 	}
 	for _, h := range hist {
-		fmt.Fprintf(&b, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", h.code, h.name, h.level, h.parent,
-			year(h.from), year(h.toMin), year(h.to), h.successor, h.kind, h.source)
+		fmt.Fprintf(&b, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", h.code, h.name, h.level, h.parent,
+			year(h.from), year(h.toMin), year(h.to), h.successor, h.succName, h.kind, h.source)
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }

@@ -115,7 +115,7 @@ func (s sources) chinaDivision(p pkg, year, month int, full bool) (*currentList,
 	seen := map[string]bool{}
 	add := func(code, name string, lvl int) {
 		if seen[code] {
-			return // 441900 东莞市 is both the prefecture and its own county row
+			return // a guard: each code once, whatever the CSV files repeat
 		}
 		seen[code] = true
 		zone := lvl == 2 && zoneCode(code)
