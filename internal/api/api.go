@@ -61,6 +61,22 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+Prefix+"/accounts/{id}/enable", h.enable)
 	mux.HandleFunc("POST "+Prefix+"/tokens", h.createToken)
 	mux.HandleFunc("DELETE "+Prefix+"/tokens/{id}", h.revokeToken)
+
+	mux.HandleFunc("GET "+Prefix+"/orgs", h.orgs)
+	mux.HandleFunc("POST "+Prefix+"/orgs", h.createOrg)
+	mux.HandleFunc("GET "+Prefix+"/orgs/{id}", h.org)
+	mux.HandleFunc("PATCH "+Prefix+"/orgs/{id}", h.patchOrg)
+	mux.HandleFunc("POST "+Prefix+"/orgs/{id}/upgrade", h.upgradeOrg)
+	mux.HandleFunc("POST "+Prefix+"/orgs/{id}/merge", h.mergeOrg)
+	mux.HandleFunc("POST "+Prefix+"/orgs/{id}/dissolve", h.dissolveOrg)
+	mux.HandleFunc("POST "+Prefix+"/orgs/{id}/officers", h.appointOfficer)
+	mux.HandleFunc("DELETE "+Prefix+"/orgs/{id}/officers/{officer}", h.endOfficer)
+	mux.HandleFunc("GET "+Prefix+"/agreements", h.agreements)
+	mux.HandleFunc("POST "+Prefix+"/agreements", h.createAgreement)
+	mux.HandleFunc("GET "+Prefix+"/agreements/{id}", h.agreement)
+	mux.HandleFunc("POST "+Prefix+"/agreements/{id}/sign", h.signAgreement)
+	mux.HandleFunc("POST "+Prefix+"/agreements/{id}/terminate", h.terminateAgreement)
+	mux.HandleFunc("POST "+Prefix+"/agreements/{id}/renew", h.renewAgreement)
 }
 
 // Caller is the authenticated client of an API request.

@@ -9,15 +9,23 @@ import (
 	"gongjian/internal/web"
 )
 
-// maxFormBody caps the body of a page request: forms are small. (Roster
-// uploads, when they come, get their own limit on their own route.)
+// maxFormBody caps the body of a page request: forms are small. Upload
+// routes get their file's limit plus room for the form's other fields.
 const maxFormBody = 1 << 20
+
+// bodyLimit is the largest body a page request may send.
+func bodyLimit(r *http.Request) int64 {
+	if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/agreements/") && strings.HasSuffix(r.URL.Path, "/document") {
+		return service.MaxDocumentBytes + maxFormBody
+	}
+	return maxFormBody
+}
 
 // serveWeb runs the page middleware: session, language and CSRF token
 // into a web.Visit; unknown routes to the 404/405 page; the CSRF checks on
 // non-safe methods; the sign-in stage gate; then the page.
 func (s *server) serveWeb(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
 	v, anonCSRF, ok := s.webVisit(w, r)
 	if !ok {
 		return

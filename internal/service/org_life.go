@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"gongjian/internal/authz"
@@ -208,6 +209,17 @@ func (s *Service) AppointOfficer(ctx context.Context, a *authz.Actor, o domain.O
 	case !o.To.IsZero() && o.To.Before(o.From):
 		return 0, domain.Invalid("to", "org.term_ends_before_start", nil)
 	}
+	if o.Phone != "" {
+		phone, ok := normalizeMobile(o.Phone)
+		if !ok {
+			return 0, domain.Invalid("phone", "org.officer.phone_invalid", nil)
+		}
+		sealed, err := s.cfg.Keys.Seal([]byte(phone), officerPhoneAAD)
+		if err != nil {
+			return 0, err
+		}
+		o.Phone = sealed
+	}
 	var id int64
 	err := s.db.Tx(ctx, func(tx store.Tx) error {
 		if _, err := s.writable(ctx, tx, a, o.OrgID); err != nil {
@@ -227,8 +239,11 @@ func (s *Service) AppointOfficer(ctx context.Context, a *authz.Actor, o domain.O
 	return id, err
 }
 
-// EndOfficer closes an officer's term.
+// EndOfficer closes an officer's term on a date (not in the future).
 func (s *Service) EndOfficer(ctx context.Context, a *authz.Actor, org domain.OrgID, officer int64, on domain.Date) error {
+	if on.IsZero() || on.After(s.Today()) {
+		return domain.Invalid("to", "org.date_invalid", map[string]any{"Founded": ""})
+	}
 	return s.db.Tx(ctx, func(tx store.Tx) error {
 		if _, err := s.writable(ctx, tx, a, org); err != nil {
 			return err
@@ -248,3 +263,28 @@ func validPosition(p string) bool {
 	}
 	return false
 }
+
+// officerPhoneAAD binds sealed officer phones to their column.
+var officerPhoneAAD = []byte("officer.phone")
+
+// normalizeMobile strips spaces, hyphens and a +86/0086 prefix and checks
+// the mainland mobile pattern (worker-services-and-data.md §4.2).
+func normalizeMobile(s string) (string, bool) {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= '０' && r <= '９':
+			return r - '０' + '0'
+		case r == ' ' || r == '-' || r == '\u3000':
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+	for _, p := range []string{"+86", "0086", "86"} {
+		if strings.HasPrefix(s, p) && len(s) == len(p)+11 {
+			s = s[len(p):]
+		}
+	}
+	return s, mobileRE.MatchString(s)
+}
+
+var mobileRE = regexp.MustCompile(`^1[3-9]\d{9}$`)

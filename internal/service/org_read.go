@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
@@ -79,7 +80,7 @@ func (s *Service) Org(ctx context.Context, a *authz.Actor, id domain.OrgID) (Org
 		v.Ancestors = append([]domain.Org{anc}, v.Ancestors...)
 		p = anc.ParentID
 	}
-	if v.Officers, err = store.Officers(ctx, q, o.ID); err != nil {
+	if v.Officers, err = s.officers(ctx, q, o.ID); err != nil {
 		return v, err
 	}
 	if v.History, err = store.OrgEvents(ctx, q, o.ID); err != nil {
@@ -149,4 +150,25 @@ func (s *Service) advise(ctx context.Context, o domain.Org) (domain.OrgCounts, [
 		return c, nil, err
 	}
 	return c, domain.Advise(o.Kind, c, th), nil
+}
+
+// officers lists an organization's officers with their phones opened and
+// masked: the clear number never leaves the service (revealing one is a
+// separate, audited action).
+func (s *Service) officers(ctx context.Context, q store.Q, org domain.OrgID) ([]domain.Officer, error) {
+	list, err := store.Officers(ctx, q, org)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if list[i].Phone == "" {
+			continue
+		}
+		clear, err := s.cfg.Keys.Open(list[i].Phone, officerPhoneAAD)
+		if err != nil {
+			return nil, fmt.Errorf("service: open officer phone: %w", err)
+		}
+		list[i].Phone = domain.MaskPhone(string(clear))
+	}
+	return list, nil
 }

@@ -157,3 +157,51 @@ func TestAgreementRules(t *testing.T) {
 		wantCode(t, err, domain.CodeNotFound, "")
 	})
 }
+
+// Officer phones are sealed at rest and only ever read back masked.
+func TestOfficerPhoneSealedAndMasked(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		county := w.actor(t, "county")
+		o := domain.Officer{OrgID: w.orgs["M"].ID, Name: "周长林", Position: "secretary", From: domain.NewDate(2020, 1, 1)}
+		bad := o
+		bad.Phone = "2345"
+		_, err := w.svc.AppointOfficer(ctx, county, bad)
+		wantField(t, err, domain.CodeInvalid, "org.officer.phone_invalid", "phone")
+		o.Phone = "+86 138-1234-5678"
+		if _, err := w.svc.AppointOfficer(ctx, county, o); err != nil {
+			t.Fatal(err)
+		}
+		var stored string
+		if err := db.Read().QueryRowContext(ctx, `SELECT phone FROM org_officers`).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(stored, "5678") || stored == "" {
+			t.Fatalf("phone stored as %q", stored)
+		}
+		v, err := w.svc.Org(ctx, county, o.OrgID)
+		if err != nil || len(v.Officers) != 1 || v.Officers[0].Phone != "138****5678" {
+			t.Fatalf("officers %+v %v", v.Officers, err)
+		}
+		wantField(t, w.svc.EndOfficer(ctx, county, o.OrgID, v.Officers[0].ID, domain.Date{}), domain.CodeInvalid, "org.date_invalid", "to")
+	})
+}
+
+func TestExportsAreAudited(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		county := w.actor(t, "county")
+		orgs, err := w.svc.ExportOrgs(ctx, county, service.OrgFilter{})
+		if err != nil || len(orgs) == 0 {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.ExportAgreements(ctx, county, service.AgreementFilter{}); err != nil {
+			t.Fatal(err)
+		}
+		entries, _ := store.ListAudit(ctx, db.Read(), store.AuditFilter{Actor: "county", Action: "org.export"})
+		entries2, _ := store.ListAudit(ctx, db.Read(), store.AuditFilter{Actor: "county", Action: "agreement.export"})
+		if len(entries) != 1 || len(entries2) != 1 || !strings.Contains(entries[0].Detail, `"rows":`) {
+			t.Fatalf("export audit entries %+v %+v", entries, entries2)
+		}
+	})
+}

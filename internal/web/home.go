@@ -14,9 +14,10 @@ type card struct {
 }
 
 type homeData struct {
-	Name   string
-	Grants []domain.Grant
-	Cards  []card
+	Name    string
+	Grants  []domain.Grant
+	Cards   []card
+	Notices []homeNotice // agreements due for renewal or just ended
 }
 
 // home greets the account and lists, as cards, what it may do. Later
@@ -27,11 +28,12 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	if name == "" {
 		name = p.Account.Name
 	}
-	h.render(w, r, http.StatusOK, "home", "nav.home", homeData{Name: name, Grants: p.Actor.Grants, Cards: cardsFor(p.Actor)})
+	h.render(w, r, http.StatusOK, "home", "nav.home", homeData{Name: name, Grants: p.Actor.Grants, Cards: cardsFor(p.Actor),
+		Notices: h.agreementNotices(r)})
 }
 
 func cardsFor(a *authz.Actor) []card {
-	var out []card
+	out := orgCards(a)
 	if a.Can(authz.AuditRead).Allowed {
 		out = append(out, card{Title: "nav.audit", Text: "web.home.card_audit", URL: "/audit"})
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"regexp"
 	"slices"
@@ -98,6 +99,11 @@ func samples() map[string][]any {
 	}
 }
 
+// moreSamples lets each resource's own test file add the samples of its
+// pages (from an init function), so that this file need not grow with
+// every page.
+var moreSamples []func() map[string][]any
+
 // anonymousPages are shown before sign-in, in the anonymous frame.
 var anonymousPages = []string{"login", "login_totp"}
 
@@ -115,6 +121,9 @@ func TestEveryPageExecutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := samples()
+	for _, more := range moreSamples {
+		maps.Copy(data, more())
+	}
 	for name := range pages {
 		if len(data[name]) == 0 {
 			t.Errorf("page %q has no sample data in this test", name)

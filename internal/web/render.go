@@ -74,6 +74,14 @@ var funcs = template.FuncMap{
 	"roleKey": func(role string) string { return "role." + role },
 	// actionKey is the catalogue key of an audit action's name.
 	"actionKey": func(action string) string { return "audit.action." + action },
+	// The catalogue keys of organization and agreement codes.
+	"kindKey":     func(k domain.OrgKind) string { return "org.kind." + string(k) },
+	"sideKey":     func(s domain.Side) string { return "org.side." + string(s) },
+	"statusKey":   func(s domain.OrgStatus) string { return "org.status." + string(s) },
+	"capKey":      func(c domain.Capability) string { return "agreement.cap." + string(c) },
+	"stateKey":    func(s domain.AgreementState) string { return "agreement.state." + string(s) },
+	"eventKey":    func(e domain.OrgEventKind) string { return "org.event." + string(e) },
+	"industryKey": func(code string) string { return "industry." + code },
 }
 
 // parsePages parses the layouts and partials once, then each page into its
@@ -170,6 +178,12 @@ func (h *Handler) execute(w http.ResponseWriter, status int, name string, page P
 // appears only where the page behind it would answer.
 func navFor(a *authz.Actor, current string) []NavItem {
 	items := []NavItem{{Key: "nav.home", URL: "/"}}
+	if canSomewhere(a, authz.OrgRead) {
+		items = append(items, NavItem{Key: "web.org.nav", URL: "/orgs"})
+	}
+	if canSomewhere(a, authz.AgreementRead) {
+		items = append(items, NavItem{Key: "web.agreement.nav", URL: "/agreements"})
+	}
 	if a.Can(authz.AuditRead).Allowed {
 		items = append(items, NavItem{Key: "nav.audit", URL: "/audit"})
 	}

@@ -1,5 +1,6 @@
 // Package web serves the HTML pages: sign-in, the account's own settings,
-// the audit log and the security officer's administration pages. Handlers
+// the audit log, the security officer's administration pages, and the
+// organizations and co-management agreements (org*.go, agreement*.go). Handlers
 // parse a form, call one service method and render a template or redirect;
 // they hold no business rules and no SQL. The server package runs the
 // middleware in front of them (session, CSRF, stage gating) and passes the
@@ -95,6 +96,29 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/accounts/{id}/totp-optional", h.optionalTOTP)
 	mux.HandleFunc("GET /admin/policy", h.policyForm)
 	mux.HandleFunc("POST /admin/policy", h.setPolicy)
+
+	mux.HandleFunc("GET /orgs", h.orgs)
+	mux.HandleFunc("POST /orgs", h.registerHost)
+	mux.HandleFunc("GET /orgs/export.xlsx", h.orgsExport)
+	mux.HandleFunc("GET /orgs/{id}", h.org)
+	mux.HandleFunc("POST /orgs/{id}/children", h.createChild)
+	mux.HandleFunc("POST /orgs/{id}/edit", h.editOrg)
+	mux.HandleFunc("POST /orgs/{id}/upgrade", h.upgradeOrg)
+	mux.HandleFunc("POST /orgs/{id}/merge", h.mergeOrg)
+	mux.HandleFunc("POST /orgs/{id}/dissolve", h.dissolveOrg)
+	mux.HandleFunc("POST /orgs/{id}/officers", h.appointOfficer)
+	mux.HandleFunc("POST /orgs/{id}/officers/{officer}/end", h.endTerm)
+
+	mux.HandleFunc("GET /agreements", h.agreements)
+	mux.HandleFunc("POST /agreements", h.createAgreement)
+	mux.HandleFunc("GET /agreements/export.xlsx", h.agreementsExport)
+	mux.HandleFunc("GET /agreements/new", h.agreementNew)
+	mux.HandleFunc("GET /agreements/{id}", h.agreement)
+	mux.HandleFunc("GET /agreements/{id}/document", h.agreementDocument)
+	mux.HandleFunc("POST /agreements/{id}/document", h.attachDocument)
+	mux.HandleFunc("POST /agreements/{id}/sign", h.signAgreement)
+	mux.HandleFunc("POST /agreements/{id}/renew", h.renewAgreement)
+	mux.HandleFunc("POST /agreements/{id}/terminate", h.terminateAgreement)
 }
 
 // Visit is what the middleware learned about a request: who is signed in,

@@ -1,0 +1,12 @@
+package domain
+
+import "testing"
+
+func TestMaskPhone(t *testing.T) {
+	for in, want := range map[string]string{"13912345678": "139****5678", "0518-83221234": "0518-****1234", "1234": "*234",
+		"12345": "*2345", "1234567": "1**4567", "": ""} {
+		if got := MaskPhone(in); got != want {
+			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
