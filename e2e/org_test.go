@@ -58,6 +58,10 @@ func TestOrganizationTrees(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "agreements")
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.URL+"/orgs/advice"), chromedp.WaitVisible(`table`)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "org-advice")
 
 	// The host street committee sees its own organization and, beneath it,
 	// the mobile organizations its agreement covers.

@@ -205,3 +205,28 @@ func TestExportsAreAudited(t *testing.T) {
 		}
 	})
 }
+
+func TestStructureAdviceList(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		names := func(actor string) []string {
+			rows, err := w.svc.StructureAdvice(ctx, w.actor(t, actor))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, r := range rows {
+				out = append(out, r.Org.Name+":"+r.Advice[0].Rule)
+			}
+			return out
+		}
+		// Branches without full members yet: each should join a joint branch.
+		county := names("county")
+		if len(county) != 3 || county[0] != "组织V:advice.branch_too_small" {
+			t.Fatalf("county list %v", county)
+		}
+		if host := names("host"); len(host) != 1 || host[0] != "组织MB:advice.branch_too_small" {
+			t.Fatalf("host list %v", host)
+		}
+	})
+}

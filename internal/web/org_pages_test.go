@@ -15,7 +15,7 @@ import (
 	"gongjian/internal/web/assets"
 )
 
-func init() { moreSamples = append(moreSamples, orgSamples) }
+func init() { moreSamples = append(moreSamples, orgSamples, adviceSamples) }
 
 var (
 	d2005 = domain.NewDate(2005, 3, 1)
@@ -177,4 +177,14 @@ func TestOrgPagesRenderEveryKey(t *testing.T) {
 			}
 		}
 	}
+}
+
+func adviceSamples() map[string][]any {
+	branch := sampleOrg(9, 4, "第三支部<b>", domain.SideMobile, domain.KindBranch, domain.StatusActive)
+	th := domain.DefaultThresholds()
+	c := domain.OrgCounts{Full: 2, Probationary: 60}
+	return map[string][]any{"org_advice": {
+		adviceData{Thresholds: th},
+		adviceData{Thresholds: th, Rows: []service.OrgAdvice{{Org: branch, Counts: c, Advice: domain.Advise(branch.Kind, c, th)}}},
+	}}
 }

@@ -12,6 +12,7 @@ import (
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
+	"gongjian/internal/region"
 	"gongjian/internal/service"
 	"gongjian/internal/web/assets"
 )
@@ -75,7 +76,10 @@ var funcs = template.FuncMap{
 	// actionKey is the catalogue key of an audit action's name.
 	"actionKey": func(action string) string { return "audit.action." + action },
 	// The catalogue keys of organization and agreement codes.
-	"kindKey":     func(k domain.OrgKind) string { return "org.kind." + string(k) },
+	"kindKey": func(k domain.OrgKind) string { return "org.kind." + string(k) },
+	// regionInfo names a division code for display, with today's unit
+	// beside a historical one.
+	"regionInfo":  regionInfo,
 	"sideKey":     func(s domain.Side) string { return "org.side." + string(s) },
 	"statusKey":   func(s domain.OrgStatus) string { return "org.status." + string(s) },
 	"capKey":      func(c domain.Capability) string { return "agreement.cap." + string(c) },
@@ -210,4 +214,28 @@ func redirect(w http.ResponseWriter, r *http.Request, to string) {
 // flash queues a message for the page after the redirect.
 func (h *Handler) flash(w http.ResponseWriter, key string, args ...string) {
 	SetFlash(w, h.cfg.Secure, key, args...)
+}
+
+// regionView is a division code as a page shows it.
+type regionView struct {
+	Path        string // 江苏省 连云港市 灌南县
+	Historical  bool
+	Current     string // today's name, for a historical code
+	CurrentCode string
+}
+
+func regionInfo(code string) *regionView {
+	r, ok := region.Lookup(code)
+	if !ok {
+		return nil
+	}
+	var names []string
+	for _, p := range r.Path() {
+		names = append(names, p.Name)
+	}
+	v := &regionView{Path: strings.Join(names, " "), Historical: r.Historical}
+	if cur, ok := r.Current(); ok && r.Historical {
+		v.Current, v.CurrentCode = cur.Name, cur.Code
+	}
+	return v
 }
