@@ -63,6 +63,11 @@ type orgsData struct {
 	Ended       []agreementRow // agreements that ended lately, for the host view's notice
 }
 
+// Fields is the registration form's detail fields, for the shared partial.
+func (d orgsData) Fields(f *Form, prefix string, l Localizer) fieldsView {
+	return fieldsView{F: f, P: prefix, L: l, Industries: d.Industries}
+}
+
 // Tree is the whole forest, for the template.
 func (d orgsData) Tree(l Localizer) treeView { return treeView{L: l, Nodes: d.Nodes} }
 
