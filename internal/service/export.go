@@ -27,3 +27,13 @@ func (s *Service) ExportAgreements(ctx context.Context, a *authz.Actor, f Agreem
 	s.recordAlone(ctx, a, "agreement.export", "agreement", "", "ok", map[string]any{"rows": len(list), "filter": f})
 	return list, nil
 }
+
+// ExportStructureAdvice is StructureAdvice for a spreadsheet, audited.
+func (s *Service) ExportStructureAdvice(ctx context.Context, a *authz.Actor) ([]OrgAdvice, error) {
+	rows, err := s.StructureAdvice(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	s.recordAlone(ctx, a, "org.advice_export", "org", "", "ok", map[string]any{"rows": len(rows)})
+	return rows, nil
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"gongjian/internal/auth"
 	"gongjian/internal/domain"
 	"gongjian/internal/service"
 	"gongjian/internal/store"
@@ -228,5 +229,30 @@ func TestStructureAdviceList(t *testing.T) {
 		if host := names("host"); len(host) != 1 || host[0] != "组织MB:advice.branch_too_small" {
 			t.Fatalf("host list %v", host)
 		}
+	})
+}
+
+// A well-formed code that is not in the GB/T 2260 table (current or
+// historical) is refused; a historical one is accepted.
+func TestUnknownRegionCodeRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		known := map[string]bool{"320724": true, "330103": true}
+		svc, err := service.New(db, service.Config{Clock: w.clock, Keys: w.keys, PasswordParams: auth.TestParams,
+			Regions: func(code string) bool { return known[code] }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		county, err := svc.ActorFor(ctx, w.accounts["county"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		mk := func(code string) error {
+			_, err := svc.CreateOrg(ctx, county, service.NewOrg{ParentID: w.orgs["M"].ID, Name: "支部" + code, Side: domain.SideMobile,
+				Kind: domain.KindBranch, RegionCode: code})
+			return err
+		}
+		wantField(t, mk("999999"), domain.CodeInvalid, "org.region_unknown", "region_code")
+		noErr(t, mk("330103"))
 	})
 }

@@ -10,7 +10,6 @@ import (
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
-	"gongjian/internal/roster"
 	"gongjian/internal/service"
 	"gongjian/internal/store"
 )
@@ -95,11 +94,6 @@ func (h *Handler) agreementsExport(w http.ResponseWriter, r *http.Request) {
 		l.T("web.agreement.mobile"), l.T("web.agreement.host"), l.T("web.agreement.capabilities"), l.T("web.agreement.valid_from"),
 		l.T("web.agreement.valid_to"), l.T("web.agreement.state"), l.T("web.agreement.signed_on"), l.T("web.agreement.folded"),
 		l.T("web.agreement.sits_in"), l.T("web.agreement.terminated_on"), l.T("web.agreement.reason")}
-	x, err := roster.NewXLSX(w, l.T("web.agreement.export_sheet"), header)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	sep := l.T("web.agreement.list_sep")
 	names := func(refs []domain.OrgRef) string {
 		out := make([]string, len(refs))
@@ -115,25 +109,19 @@ func (h *Handler) agreementsExport(w http.ResponseWriter, r *http.Request) {
 		return l.T("common.no")
 	}
 	today := h.svc.Today()
+	rows := make([][]string, 0, len(list))
 	for _, ag := range list {
 		var caps []string
 		for _, c := range orderedCaps(ag.Capabilities) {
 			caps = append(caps, l.T("agreement.cap."+string(c)))
 		}
-		if err := x.Row(strconv.FormatInt(int64(ag.ID), 10), ag.Title, ag.OriginName, names(ag.Mobile), names(ag.Host),
-			strings.Join(caps, sep), ag.ValidFrom.String(), ag.ValidTo.String(), l.T("agreement.state."+string(ag.StateOn(today))),
-			ag.SignedOn.String(), yes(ag.Folded), yes(ag.SitsIn), ag.TerminatedOn.String(), ag.Reason); err != nil {
-			x.Abort()
-			h.fail(w, r, err)
-			return
-		}
+		rows = append(rows, []string{strconv.FormatInt(int64(ag.ID), 10), ag.Title, ag.OriginName, names(ag.Mobile), names(ag.Host),
+			strings.Join(caps, sep), ag.ValidFrom.String(), ag.ValidTo.String(), l.T("agreement.state." + string(ag.StateOn(today))),
+			ag.SignedOn.String(), yes(ag.Folded), yes(ag.SitsIn), ag.TerminatedOn.String(), ag.Reason})
 	}
 	stamp := h.svc.Now().In(shanghai).Format("20060102-1504")
-	w.Header().Set("Content-Type", xlsxType)
-	w.Header().Set("Content-Disposition", attachment("agreements-"+stamp+".xlsx", l.T("web.agreement.export_filename", "Stamp", stamp)+".xlsx"))
-	if err := x.Close(); err != nil {
-		h.log.Error("web: agreements export", "err", err)
-	}
+	h.sendXLSX(w, r, l.T("web.agreement.export_sheet"), "agreements-"+stamp+".xlsx",
+		l.T("web.agreement.export_filename", "Stamp", stamp)+".xlsx", header, rows)
 }
 
 // agreementForms are the page's forms; nil ones get defaults. failed and

@@ -37,28 +37,38 @@ func (h *Handler) orgsExport(w http.ResponseWriter, r *http.Request) {
 	header := []string{l.T("web.org.name"), l.T("web.org.short_name"), l.T("web.org.side"), l.T("web.org.kind"), l.T("web.org.status"),
 		l.T("web.org.parent"), l.T("web.org.region_code"), l.T("web.org.industry"), l.T("web.org.founded_on"), l.T("web.org.phone"),
 		l.T("web.org.mailbox")}
-	x, err := roster.NewXLSX(w, l.T("web.org.export_sheet"), header)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	rows := make([][]string, 0, len(list))
 	for _, o := range list {
 		industry := ""
 		if o.Industry != "" {
 			industry = o.Industry + " " + l.T("industry."+o.Industry)
 		}
-		if err := x.Row(o.Name, o.ShortName, l.T("org.side."+string(o.Side)), l.T("org.kind."+string(o.Kind)),
-			l.T("org.status."+string(o.Status)), o.ParentName, o.RegionCode, industry, o.FoundedOn.String(), o.Phone, o.Mailbox); err != nil {
+		rows = append(rows, []string{o.Name, o.ShortName, l.T("org.side." + string(o.Side)), l.T("org.kind." + string(o.Kind)),
+			l.T("org.status." + string(o.Status)), o.ParentName, o.RegionCode, industry, o.FoundedOn.String(), o.Phone, o.Mailbox})
+	}
+	stamp := h.svc.Now().In(shanghai).Format("20060102-1504")
+	h.sendXLSX(w, r, l.T("web.org.export_sheet"), "orgs-"+string(side)+"-"+stamp+".xlsx",
+		l.T("web.org.export_filename", "Side", l.T("org.side."+string(side)), "Stamp", stamp)+".xlsx", header, rows)
+}
+
+// sendXLSX writes a whole table as an xlsx download. The rows are already
+// read, so a failure before this point still gets an error page.
+func (h *Handler) sendXLSX(w http.ResponseWriter, r *http.Request, sheet, asciiName, name string, header []string, rows [][]string) {
+	x, err := roster.NewXLSX(w, sheet, header)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, row := range rows {
+		if err := x.Row(row...); err != nil {
 			x.Abort()
 			h.fail(w, r, err)
 			return
 		}
 	}
-	stamp := h.svc.Now().In(shanghai).Format("20060102-1504")
 	w.Header().Set("Content-Type", xlsxType)
-	w.Header().Set("Content-Disposition", attachment("orgs-"+string(side)+"-"+stamp+".xlsx",
-		l.T("web.org.export_filename", "Side", l.T("org.side."+string(side)), "Stamp", stamp)+".xlsx"))
+	w.Header().Set("Content-Disposition", attachment(asciiName, name))
 	if err := x.Close(); err != nil {
-		h.log.Error("web: organizations export", "err", err)
+		h.log.Error("web: xlsx export", "sheet", sheet, "err", err)
 	}
 }

@@ -101,6 +101,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /orgs", h.registerHost)
 	mux.HandleFunc("GET /orgs/export.xlsx", h.orgsExport)
 	mux.HandleFunc("GET /orgs/advice", h.orgAdvice)
+	mux.HandleFunc("GET /orgs/advice.xlsx", h.orgAdviceExport)
 	mux.HandleFunc("GET /orgs/{id}", h.org)
 	mux.HandleFunc("POST /orgs/{id}/children", h.createChild)
 	mux.HandleFunc("POST /orgs/{id}/edit", h.editOrg)
