@@ -40,6 +40,7 @@ const (
 	AgreementRead      Perm = "agreement:read"      // see agreements that touch the subtree
 	AgreementWrite     Perm = "agreement:write"     // draft, sign, attach, renew, terminate
 	PersonRead         Perm = "person:read"         // members' and workers' basic data
+	PersonWrite        Perm = "person:write"        // register and edit people and memberships
 	AttendanceRecord   Perm = "attendance:record"   // record attendance
 	FeedbackWrite      Perm = "feedback:write"      // performance feedback and evaluations
 	CultivationWrite   Perm = "cultivation:write"   // cultivation opinions on activists

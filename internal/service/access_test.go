@@ -96,12 +96,12 @@ func (w *world) actor(t *testing.T, name string) *authz.Actor {
 }
 
 var (
-	allPerms = []authz.Perm{authz.OrgRead, authz.OrgWrite, authz.AgreementRead, authz.AgreementWrite, authz.PersonRead,
+	allPerms = []authz.Perm{authz.OrgRead, authz.OrgWrite, authz.AgreementRead, authz.AgreementWrite, authz.PersonRead, authz.PersonWrite,
 		authz.SensitiveRead, authz.AttendanceRecord, authz.FeedbackWrite, authz.CultivationWrite, authz.CaseHandle,
 		authz.FundsRead, authz.DevelopmentApprove}
 	countyPerms = allPerms
-	homePerms   = []authz.Perm{authz.OrgRead, authz.AgreementRead, authz.PersonRead, authz.FeedbackWrite, authz.DevelopmentApprove}
-	mobilePerms = []authz.Perm{authz.OrgRead, authz.OrgWrite, authz.AgreementRead, authz.PersonRead, authz.AttendanceRecord,
+	homePerms   = []authz.Perm{authz.OrgRead, authz.AgreementRead, authz.PersonRead, authz.PersonWrite, authz.FeedbackWrite, authz.DevelopmentApprove}
+	mobilePerms = []authz.Perm{authz.OrgRead, authz.OrgWrite, authz.AgreementRead, authz.PersonRead, authz.PersonWrite, authz.AttendanceRecord,
 		authz.FeedbackWrite, authz.CultivationWrite, authz.CaseHandle, authz.FundsRead}
 	hostOwn     = []authz.Perm{authz.OrgRead, authz.OrgWrite, authz.AgreementRead}
 	hostCovered = []authz.Perm{authz.OrgRead, authz.AgreementRead, authz.PersonRead, authz.AttendanceRecord, authz.FeedbackWrite}

@@ -1,0 +1,97 @@
+package service
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"gongjian/internal/authz"
+	"gongjian/internal/domain"
+	"gongjian/internal/idcheck"
+	"gongjian/internal/store"
+)
+
+// PersonSearch is what the people list filters by. Text is read by its
+// shape: an ID number or a phone is looked up exactly through its blind
+// index, Latin letters as pinyin or initials ("zhangwei", "zw"), anything
+// else as part of the name.
+type PersonSearch struct {
+	Text     string
+	Employer string
+	Org      domain.OrgID // the person's origin, home or mobile organization lies under it
+	Status   domain.MemberStatus
+	Members  *bool
+	CityCode string
+	Industry string
+	After    string // the cursor of the previous page
+	Limit    int
+}
+
+// PersonPage is one page of people with the total and the next cursor.
+type PersonPage struct {
+	People []domain.Person
+	Total  int
+	Next   string // empty on the last page
+}
+
+// SearchPersons lists people inside the actor's scope, in pinyin order.
+func (s *Service) SearchPersons(ctx context.Context, a *authz.Actor, f PersonSearch) (PersonPage, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	q := store.PersonQuery{Scope: a.Filter(authz.PersonRead), Employer: strings.TrimSpace(f.Employer), Status: f.Status,
+		Members: f.Members, CityCode: f.CityCode, Industry: strings.ToUpper(f.Industry), After: f.After, Limit: limit}
+	s.readText(&q, strings.TrimSpace(f.Text))
+	if f.Org != 0 {
+		o, err := s.orgFor(ctx, s.db.Read(), a, f.Org)
+		if err != nil {
+			return PersonPage{}, err
+		}
+		q.Org = o.Path
+	}
+	var page PersonPage
+	rows, err := store.ListPersons(ctx, s.db.Read(), q)
+	if err != nil {
+		return page, err
+	}
+	if page.Total, err = store.CountPersons(ctx, s.db.Read(), q); err != nil {
+		return page, err
+	}
+	for _, r := range rows {
+		page.People = append(page.People, r.Person)
+	}
+	if len(rows) == limit {
+		last := rows[len(rows)-1]
+		page.Next = last.SortKey + "\x00" + strconv.FormatInt(int64(last.ID), 10)
+	}
+	return page, nil
+}
+
+// readText puts the search text into the query by its shape.
+func (s *Service) readText(q *store.PersonQuery, text string) {
+	if text == "" {
+		return
+	}
+	if id, err := idcheck.ParseID(text, s.Now().In(domain.China)); err == nil {
+		q.IDIndex = s.cfg.Keys.BlindIndex("id_number", id.Number)
+		return
+	}
+	if ph, err := idcheck.ParsePhone(text); err == nil {
+		q.PhoneIndex = s.cfg.Keys.BlindIndex("phone", ph.Number)
+		return
+	}
+	latin := true
+	for _, r := range text {
+		if r > unicode.MaxASCII || !unicode.IsLetter(r) {
+			latin = false
+			break
+		}
+	}
+	if latin {
+		q.Pinyin = strings.ToLower(text)
+		return
+	}
+	q.Name = text
+}

@@ -1,0 +1,244 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gongjian/internal/authz"
+	"gongjian/internal/domain"
+)
+
+// PersonRow is a person as stored: the sealed values and their blind
+// indexes travel with the record but never leave the service.
+type PersonRow struct {
+	domain.Person
+	SortKey     string
+	IDSealed    string
+	IDIndex     []byte
+	PhoneSealed string
+	PhoneIndex  []byte
+}
+
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// CreatePerson inserts a person (and the membership, when there is one).
+// A second record with the same ID number is a conflict on "id_number".
+func CreatePerson(ctx context.Context, q Q, p PersonRow, now time.Time) (domain.PersonID, error) {
+	var id domain.PersonID
+	err := q.QueryRowContext(ctx, `INSERT INTO persons (name, pinyin, initials, sort_key, gender, ethnicity, id_sealed, id_index,
+		id_masked, birth_on, phone_sealed, phone_index, phone_masked, education, hometown_code, hometown_village, left_home_on,
+		city_code, district_code, address, employer, employer_uscc, industry, occupation, origin_org_id, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $26)
+		RETURNING id`,
+		p.Name, p.Pinyin, p.Initials, p.SortKey, p.Gender, p.Ethnicity, p.IDSealed, nullBytes(p.IDIndex), string(p.IDNumber),
+		p.BirthOn, p.PhoneSealed, nullBytes(p.PhoneIndex), string(p.Phone), p.Education, p.HometownCode, p.HometownVillage,
+		p.LeftHomeOn, p.CityCode, p.DistrictCode, p.Address, p.Employer, p.EmployerUSCC, p.Industry, p.Occupation,
+		p.OriginOrgID, ts(now)).Scan(&id)
+	if isUnique(err) {
+		return 0, domain.Conflict("id_number", "person.id_taken", nil)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: create person: %w", err)
+	}
+	if m := p.Membership; m != nil {
+		if _, err := q.ExecContext(ctx, `INSERT INTO memberships (person_id, status, joined_on, full_on, home_org_id, mobile_org_id,
+			certificate_no, certificate_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, string(m.Status), m.JoinedOn, m.FullOn,
+			m.HomeOrgID, nullOrg(m.MobileOrgID), m.CertificateNo, m.CertificateTo); err != nil {
+			return 0, fmt.Errorf("store: create membership: %w", err)
+		}
+	}
+	return id, nil
+}
+
+const personCols = `p.id, p.name, p.pinyin, p.initials, p.sort_key, p.gender, p.ethnicity, p.id_sealed, p.id_masked, p.birth_on,
+	p.phone_sealed, p.phone_masked, p.education, p.hometown_code, p.hometown_village, p.left_home_on, p.city_code, p.district_code,
+	p.address, p.employer, p.employer_uscc, p.industry, p.occupation, p.origin_org_id, oo.name, p.created_at, p.updated_at, p.version,
+	m.status, m.joined_on, m.full_on, m.home_org_id, ho.name, m.mobile_org_id, mo.name, m.certificate_no, m.certificate_to, m.version`
+
+const personFrom = ` FROM persons p JOIN orgs oo ON oo.id = p.origin_org_id
+	LEFT JOIN memberships m ON m.person_id = p.id
+	LEFT JOIN orgs ho ON ho.id = m.home_org_id
+	LEFT JOIN orgs mo ON mo.id = m.mobile_org_id`
+
+func scanPerson(row interface{ Scan(...any) error }) (PersonRow, error) {
+	var p PersonRow
+	var idMasked, phoneMasked string
+	var status, homeName, mobileName, certNo sql.NullString
+	var homeID, mobileID, mVersion sql.NullInt64
+	var joined, full, certTo domain.Date
+	err := row.Scan(&p.ID, &p.Name, &p.Pinyin, &p.Initials, &p.SortKey, &p.Gender, &p.Ethnicity, &p.IDSealed, &idMasked, &p.BirthOn,
+		&p.PhoneSealed, &phoneMasked, &p.Education, &p.HometownCode, &p.HometownVillage, &p.LeftHomeOn, &p.CityCode, &p.DistrictCode,
+		&p.Address, &p.Employer, &p.EmployerUSCC, &p.Industry, &p.Occupation, &p.OriginOrgID, &p.OriginOrgName, &p.CreatedAt,
+		&p.UpdatedAt, &p.Version, &status, &joined, &full, &homeID, &homeName, &mobileID, &mobileName, &certNo, &certTo, &mVersion)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, domain.ErrNotFound
+	}
+	if err != nil {
+		return p, fmt.Errorf("store: scan person: %w", err)
+	}
+	p.IDNumber, p.Phone = domain.Masked(idMasked), domain.Masked(phoneMasked)
+	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
+	if status.Valid {
+		p.Membership = &domain.Membership{Status: domain.MemberStatus(status.String), JoinedOn: joined, FullOn: full,
+			HomeOrgID: domain.OrgID(homeID.Int64), HomeOrgName: homeName.String, MobileOrgID: domain.OrgID(mobileID.Int64),
+			MobileOrgName: mobileName.String, CertificateNo: certNo.String, CertificateTo: certTo, Version: mVersion.Int64}
+	}
+	return p, nil
+}
+
+// PersonByID reads one person. The caller checks the scope on the
+// organizations it returns (PersonScope).
+func PersonByID(ctx context.Context, q Q, id domain.PersonID) (PersonRow, error) {
+	return scanPerson(q.QueryRowContext(ctx, `SELECT `+personCols+personFrom+` WHERE p.id = $1`, id))
+}
+
+// PersonPaths are the organization paths a person belongs to: the origin
+// organization, and for members the home and mobile organizations.
+func PersonPaths(ctx context.Context, q Q, id domain.PersonID) ([]string, error) {
+	var origin string
+	var home, mobile sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT oo.path, ho.path, mo.path`+personFrom+` WHERE p.id = $1`, id).Scan(&origin, &home, &mobile)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, domain.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: person paths: %w", err)
+	}
+	out := []string{origin}
+	for _, p := range []sql.NullString{home, mobile} {
+		if p.Valid {
+			out = append(out, p.String)
+		}
+	}
+	return out, nil
+}
+
+// PersonQuery selects people for a list. Scope is the actor's person:read
+// filter, applied to the person's origin organization and, for members,
+// to the home and the mobile organization: an origin officer sees its
+// people wherever they work; a mobile or host reach sees the members
+// placed in its organizations.
+type PersonQuery struct {
+	Scope      authz.OrgFilter
+	Name       string // substring of the name
+	Pinyin     string // prefix of the full pinyin or of the initials
+	IDIndex    []byte // exact ID number, by blind index
+	PhoneIndex []byte // exact phone, by blind index
+	Employer   string // substring
+	Org        string // path prefix: the person's origin, home or mobile organization lies under it
+	Status     domain.MemberStatus
+	Members    *bool // only members (true) or only non-members (false)
+	CityCode   string
+	Industry   string
+	After      string // keyset: the sort key and id of the last row, "key\x00id"
+	Limit      int
+}
+
+// ListPersons returns one page of people in pinyin order.
+func ListPersons(ctx context.Context, q Q, f PersonQuery) ([]PersonRow, error) {
+	where, args := personWhere(f)
+	if f.After != "" {
+		key, id, _ := strings.Cut(f.After, "\x00")
+		n, _ := strconv.ParseInt(id, 10, 64)
+		args = append(args, key, n)
+		k, i := "$"+strconv.Itoa(len(args)-1), "$"+strconv.Itoa(len(args))
+		where = append(where, `(p.sort_key > `+k+` OR (p.sort_key = `+k+` AND p.id > `+i+`))`)
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	args = append(args, f.Limit)
+	rows, err := q.QueryContext(ctx, `SELECT `+personCols+personFrom+` WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY p.sort_key, p.id LIMIT $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list persons: %w", err)
+	}
+	defer rows.Close()
+	var out []PersonRow
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// CountPersons counts what ListPersons would page through.
+func CountPersons(ctx context.Context, q Q, f PersonQuery) (int, error) {
+	where, args := personWhere(f)
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*)`+personFrom+` WHERE `+strings.Join(where, " AND "), args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count persons: %w", err)
+	}
+	return n, nil
+}
+
+func personWhere(f PersonQuery) ([]string, []any) {
+	var args []any
+	origin, args := f.Scope.SQL("oo.path", args)
+	home, args := f.Scope.SQL("ho.path", args)
+	mobile, args := f.Scope.SQL("mo.path", args)
+	where := []string{"(" + origin + " OR " + home + " OR " + mobile + ")"}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if f.Name != "" {
+		add("p.name LIKE ?", "%"+escapeLike(f.Name)+"%")
+	}
+	if f.Pinyin != "" {
+		add("(p.pinyin LIKE ? OR p.initials LIKE ?)", escapeLike(strings.ToLower(f.Pinyin))+"%")
+	}
+	if len(f.IDIndex) > 0 {
+		add("p.id_index = ?", f.IDIndex)
+	}
+	if len(f.PhoneIndex) > 0 {
+		add("p.phone_index = ?", f.PhoneIndex)
+	}
+	if f.Employer != "" {
+		add("p.employer LIKE ?", "%"+escapeLike(f.Employer)+"%")
+	}
+	if f.Org != "" {
+		add("(oo.path LIKE ? OR ho.path LIKE ? OR mo.path LIKE ?)", f.Org+"%")
+	}
+	if f.Status != "" {
+		add("m.status = ?", string(f.Status))
+	}
+	if f.Members != nil {
+		if *f.Members {
+			where = append(where, "m.person_id IS NOT NULL")
+		} else {
+			where = append(where, "m.person_id IS NULL")
+		}
+	}
+	if f.CityCode != "" {
+		add("p.city_code = ?", f.CityCode)
+	}
+	if f.Industry != "" {
+		add("p.industry = ?", f.Industry)
+	}
+	return where, args
+}
+
+// AddPersonEvent records one change in a person's history.
+func AddPersonEvent(ctx context.Context, q Q, id domain.PersonID, kind string, on domain.Date, detail, actor string, now time.Time) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO person_events (person_id, kind, on_date, detail, actor_name, recorded_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, id, kind, on, detail, actor, ts(now))
+	if err != nil {
+		return fmt.Errorf("store: person event: %w", err)
+	}
+	return nil
+}
