@@ -88,6 +88,7 @@ func (r *runner) commands() map[string]func(context.Context, []string) error {
 		"backup":  r.backup,
 		"audit":   r.audit,
 		"region":  r.region,
+		"keys":    r.keys,
 		"version": r.version,
 	}
 }

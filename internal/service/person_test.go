@@ -194,3 +194,36 @@ func TestCheckMessageNamesTheFix(t *testing.T) {
 		}
 	})
 }
+
+// Rotating the key re-encrypts every sealed value; the values still open
+// and the blind index still finds them.
+func TestKeyRotationReseals(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		member, _ := w.people(t)
+		var before string
+		db.Read().QueryRowContext(ctx, `SELECT id_sealed FROM persons WHERE id = $1`, member).Scan(&before)
+		if err := w.keys.Rotate(""); err != nil {
+			t.Fatal(err)
+		}
+		counts, err := w.svc.Reseal(ctx)
+		if err != nil || counts["persons.id_sealed"] != 1 || counts["persons.phone_sealed"] != 2 {
+			t.Fatalf("resealed %v, %v", counts, err)
+		}
+		var after string
+		db.Read().QueryRowContext(ctx, `SELECT id_sealed FROM persons WHERE id = $1`, member).Scan(&after)
+		if after == before || w.keys.NeedsReseal(after) {
+			t.Fatal("the ID number was not re-encrypted under the new key")
+		}
+		if v, err := w.svc.Reveal(ctx, w.actor(t, "county"), member, "id_number", "核对"); err != nil || v != "11010519491231002X" {
+			t.Fatalf("after rotation: %q %v", v, err)
+		}
+		page, _ := w.svc.SearchPersons(ctx, w.actor(t, "county"), service.PersonSearch{Text: "11010519491231002X"})
+		if page.Total != 1 {
+			t.Fatal("the blind index no longer finds the person")
+		}
+		if again, _ := w.svc.Reseal(ctx); len(again) != 0 {
+			t.Fatalf("a second pass re-encrypted %v", again)
+		}
+	})
+}
