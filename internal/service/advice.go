@@ -5,6 +5,7 @@ import (
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
+	"gongjian/internal/store"
 )
 
 // OrgAdvice is one organization's line in the county-wide advisor list.
@@ -16,8 +17,8 @@ type OrgAdvice struct {
 
 // StructureAdvice applies the structure thresholds to every active Party
 // organization the actor may see and returns those with a note, in tree
-// order. Child counts come from the same listing, so the whole county costs
-// one query.
+// order. Child counts come from the same listing and member counts from one
+// grouped query, so the whole county costs two.
 func (s *Service) StructureAdvice(ctx context.Context, a *authz.Actor) ([]OrgAdvice, error) {
 	orgs, err := s.ListOrgs(ctx, a, OrgFilter{Status: domain.StatusActive})
 	if err != nil {
@@ -31,9 +32,14 @@ func (s *Service) StructureAdvice(ctx context.Context, a *authz.Actor) ([]OrgAdv
 	for _, o := range orgs {
 		children[o.ParentID]++
 	}
+	members, err := store.MemberCounts(ctx, s.db.Read())
+	if err != nil {
+		return nil, err
+	}
 	var out []OrgAdvice
 	for _, o := range orgs {
-		c := domain.OrgCounts{Children: children[o.ID]}
+		c := members[o.ID]
+		c.Children = children[o.ID]
 		if adv := domain.Advise(o.Kind, c, th); len(adv) > 0 {
 			out = append(out, OrgAdvice{Org: o, Counts: c, Advice: adv})
 		}

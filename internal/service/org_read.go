@@ -135,10 +135,13 @@ func (s *Service) agreementScope(a *authz.Actor) authz.OrgFilter {
 	return f
 }
 
-// advise counts and applies the structure thresholds. Member counts come
-// from placements, which the people issue adds; until then they are zero.
+// advise counts and applies the structure thresholds.
 func (s *Service) advise(ctx context.Context, o domain.Org) (domain.OrgCounts, []domain.Advice, error) {
-	var c domain.OrgCounts
+	members, err := store.MemberCounts(ctx, s.db.Read())
+	if err != nil {
+		return domain.OrgCounts{}, nil, err
+	}
+	c := members[o.ID]
 	kids, err := store.ListOrgs(ctx, s.db.Read(), store.OrgQuery{Read: authz.OrgFilter{Prefixes: []string{o.Path}},
 		Parent: o.ID, Status: domain.StatusActive})
 	if err != nil {

@@ -227,3 +227,22 @@ func TestKeyRotationReseals(t *testing.T) {
 		}
 	})
 }
+
+// The structure advisor counts members where their relationship is held
+// (origin) and where they take part (mobile).
+func TestAdvisorCountsMembers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		w.people(t)
+		county := w.actor(t, "county")
+		for _, org := range []string{"V", "MB"} {
+			v, err := w.svc.Org(ctx, county, w.orgs[org].ID)
+			if err != nil || v.Counts.Full != 1 || v.Counts.Probationary != 0 {
+				t.Fatalf("%s counts %+v %v", org, v.Counts, err)
+			}
+		}
+		if v, _ := w.svc.Org(ctx, county, w.orgs["T"].ID); v.Counts.Total() != 0 {
+			t.Fatalf("a worker counted as a member: %+v", v.Counts)
+		}
+	})
+}
