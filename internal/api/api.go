@@ -77,6 +77,11 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+Prefix+"/agreements/{id}/sign", h.signAgreement)
 	mux.HandleFunc("POST "+Prefix+"/agreements/{id}/terminate", h.terminateAgreement)
 	mux.HandleFunc("POST "+Prefix+"/agreements/{id}/renew", h.renewAgreement)
+	mux.HandleFunc("GET "+Prefix+"/people", h.people)
+	mux.HandleFunc("POST "+Prefix+"/people", h.createPerson)
+	mux.HandleFunc("POST "+Prefix+"/people/search", h.searchPeople)
+	mux.HandleFunc("GET "+Prefix+"/people/{id}", h.person)
+	mux.HandleFunc("POST "+Prefix+"/people/{id}/reveal", h.revealPerson)
 }
 
 // Caller is the authenticated client of an API request.

@@ -242,3 +242,10 @@ func AddPersonEvent(ctx context.Context, q Q, id domain.PersonID, kind string, o
 	}
 	return nil
 }
+
+// SetPlacement places a member in a mobile organization (zero: unplaced)
+// if the membership's version is still version.
+func SetPlacement(ctx context.Context, q Q, id domain.PersonID, version int64, org domain.OrgID) error {
+	return exec1(ctx, q, "set placement", `UPDATE memberships SET mobile_org_id = $3, version = version + 1
+		WHERE person_id = $1 AND version = $2`, id, version, nullOrg(org))
+}

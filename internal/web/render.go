@@ -188,6 +188,12 @@ func navFor(a *authz.Actor, current string) []NavItem {
 	if canSomewhere(a, authz.AgreementRead) {
 		items = append(items, NavItem{Key: "web.agreement.nav", URL: "/agreements"})
 	}
+	if canSomewhere(a, authz.PersonRead) {
+		items = append(items, NavItem{Key: "web.person.nav", URL: "/people"})
+	}
+	if a.Has(authz.RoleMember) {
+		items = append(items, NavItem{Key: "web.me.nav", URL: "/me"})
+	}
 	if a.Can(authz.AuditRead).Allowed {
 		items = append(items, NavItem{Key: "nav.audit", URL: "/audit"})
 	}

@@ -1,6 +1,7 @@
 // Package web serves the HTML pages: sign-in, the account's own settings,
-// the audit log, the security officer's administration pages, and the
-// organizations and co-management agreements (org*.go, agreement*.go). Handlers
+// the audit log, the security officer's administration pages, the
+// organizations and co-management agreements (org*.go, agreement*.go), and
+// the people registry with a member's own page (person*.go, me.go). Handlers
 // parse a form, call one service method and render a template or redirect;
 // they hold no business rules and no SQL. The server package runs the
 // middleware in front of them (session, CSRF, stage gating) and passes the
@@ -121,6 +122,18 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /agreements/{id}/sign", h.signAgreement)
 	mux.HandleFunc("POST /agreements/{id}/renew", h.renewAgreement)
 	mux.HandleFunc("POST /agreements/{id}/terminate", h.terminateAgreement)
+
+	mux.HandleFunc("GET /people", h.people)
+	mux.HandleFunc("POST /people/search", h.searchPeople)
+	mux.HandleFunc("GET /people/export.xlsx", h.peopleXLSX)
+	mux.HandleFunc("POST /people/export.xlsx", h.peopleXLSX)
+	mux.HandleFunc("GET /people/export.csv", h.peopleCSV)
+	mux.HandleFunc("POST /people/export.csv", h.peopleCSV)
+	mux.HandleFunc("GET /people/new", h.personNew)
+	mux.HandleFunc("POST /people/new", h.createPerson)
+	mux.HandleFunc("GET /people/{id}", h.person)
+	mux.HandleFunc("POST /people/{id}/reveal", h.revealPerson)
+	mux.HandleFunc("GET /me", h.me)
 }
 
 // Visit is what the middleware learned about a request: who is signed in,

@@ -1,0 +1,59 @@
+package service_test
+
+import (
+	"testing"
+
+	"gongjian/internal/domain"
+	"gongjian/internal/service"
+	"gongjian/internal/store"
+	"gongjian/internal/store/storetest"
+)
+
+func TestPlacementSuggestsByPlaceTradeAndRoom(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		county := w.actor(t, "county")
+		// Two more branches: one in Gongshu doing construction, one in
+		// Xiaoshan; MB (Hangzhou, no region) already exists.
+		gongshu, err := w.svc.CreateOrg(ctx, county, service.NewOrg{ParentID: w.orgs["M"].ID, Name: "拱墅建筑支部", Side: domain.SideMobile,
+			Kind: domain.KindBranch, RegionCode: "330105", Industry: "E"})
+		noErr(t, err)
+		_, err = w.svc.CreateOrg(ctx, county, service.NewOrg{ParentID: w.orgs["M"].ID, Name: "萧山支部", Side: domain.SideMobile,
+			Kind: domain.KindBranch, RegionCode: "330109", Industry: "C"})
+		noErr(t, err)
+		id, err := w.svc.CreatePerson(ctx, county, service.NewPerson{Name: "周建", CityCode: "330100", DistrictCode: "330105",
+			Industry: "E", OriginOrgID: w.orgs["V"].ID,
+			Membership: &domain.Membership{Status: domain.StatusFull, HomeOrgID: w.orgs["V"].ID}})
+		noErr(t, err)
+		sg, err := w.svc.SuggestPlacement(ctx, county, id)
+		if err != nil || len(sg) < 2 || sg[0].Org.ID != gongshu {
+			t.Fatalf("suggestions %+v %v", sg, err)
+		}
+		rules := map[string]bool{}
+		for _, r := range sg[0].Reasons {
+			rules[r.Rule] = true
+		}
+		if !rules["placement.same_district"] || !rules["placement.same_industry"] || !rules["placement.has_room"] {
+			t.Fatalf("reasons %+v", sg[0].Reasons)
+		}
+		if sg[1].Org.Name != "萧山支部" {
+			t.Fatalf("second choice %s, want the same city's branch", sg[1].Org.Name)
+		}
+		p, _ := w.svc.Person(ctx, county, id)
+		noErr(t, w.svc.Place(ctx, county, id, gongshu, p.Membership.Version))
+		// A stale version is refused, not overwritten.
+		wantCode(t, w.svc.Place(ctx, county, id, w.orgs["MB"].ID, p.Membership.Version), domain.CodeConflict, "")
+		p, _ = w.svc.Person(ctx, county, id)
+		if p.Membership.MobileOrgID != gongshu {
+			t.Fatalf("placed in %d", p.Membership.MobileOrgID)
+		}
+		// Workers are not placed.
+		worker, err := w.svc.CreatePerson(ctx, county, service.NewPerson{Name: "吴工", OriginOrgID: w.orgs["T"].ID})
+		noErr(t, err)
+		_, err = w.svc.SuggestPlacement(ctx, county, worker)
+		wantCode(t, err, domain.CodeRule, "placement.not_member")
+		// The host may not place anyone.
+		_, err = w.svc.SuggestPlacement(ctx, w.actor(t, "host"), id)
+		wantCode(t, err, domain.CodeNotFound, "")
+	})
+}
