@@ -88,6 +88,7 @@ func (r *runner) commands() map[string]func(context.Context, []string) error {
 		"backup":  r.backup,
 		"audit":   r.audit,
 		"region":  r.region,
+		"import":  r.importCmd,
 		"keys":    r.keys,
 		"version": r.version,
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -18,6 +19,9 @@ func bodyLimit(r *http.Request) int64 {
 	if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/agreements/") && strings.HasSuffix(r.URL.Path, "/document") {
 		return service.MaxDocumentBytes + maxFormBody
 	}
+	if r.Method == http.MethodPost && r.URL.Path == "/import" {
+		return web.MaxImportMB<<20 + maxFormBody
+	}
 	return maxFormBody
 }
 
@@ -31,6 +35,13 @@ func (s *server) serveWeb(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = r.WithContext(web.WithVisit(r.Context(), v))
+	// The form is parsed on this copy of the request (for the CSRF field),
+	// so its spooled upload files are this handler's to remove.
+	defer func() {
+		if r.MultipartForm != nil {
+			r.MultipartForm.RemoveAll()
+		}
+	}()
 	if _, pattern := s.pages.Handler(r); pattern == "" {
 		if allow := allowedMethods(s.pages, r); len(allow) > 0 {
 			w.Header().Set("Allow", strings.Join(allow, ", "))
@@ -41,6 +52,10 @@ func (s *server) serveWeb(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if unsafe(r.Method) {
+		if tooBig(r) {
+			s.web.Error(w, r, http.StatusRequestEntityTooLarge, "error.too_big")
+			return
+		}
 		want := anonCSRF
 		if v.Principal != nil {
 			want = s.sessionCSRF(v.Principal.TokenHash)
@@ -111,4 +126,17 @@ func (s *server) preferredLang(r *http.Request, p *service.Principal) string {
 		return c.Value
 	}
 	return ""
+}
+
+// tooBig parses the form and reports whether the body passed its limit,
+// so an oversized upload gets its own message rather than the CSRF one.
+func tooBig(r *http.Request) bool {
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		err = r.ParseMultipartForm(32 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
 }

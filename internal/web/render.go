@@ -191,6 +191,9 @@ func navFor(a *authz.Actor, current string) []NavItem {
 	if canSomewhere(a, authz.PersonRead) {
 		items = append(items, NavItem{Key: "web.person.nav", URL: "/people"})
 	}
+	if canSomewhere(a, authz.PersonWrite) {
+		items = append(items, NavItem{Key: "web.import.nav", URL: "/import"})
+	}
 	if a.Has(authz.RoleMember) {
 		items = append(items, NavItem{Key: "web.me.nav", URL: "/me"})
 	}

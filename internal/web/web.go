@@ -134,6 +134,11 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /people/{id}", h.person)
 	mux.HandleFunc("POST /people/{id}/reveal", h.revealPerson)
 	mux.HandleFunc("GET /me", h.me)
+	mux.HandleFunc("GET /import", h.importForm)
+	mux.HandleFunc("POST /import", h.importUpload)
+	mux.HandleFunc("GET /import/{sha}", h.importSession)
+	mux.HandleFunc("POST /import/{sha}/commit", h.importCommit)
+	mux.HandleFunc("GET /import/{sha}/errors.xlsx", h.importErrors)
 }
 
 // Visit is what the middleware learned about a request: who is signed in,
