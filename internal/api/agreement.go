@@ -47,19 +47,6 @@ func (h *Handler) agreements(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, agreementList{Agreements: toAgreements(list, h.svc.Today())})
 }
 
-func (h *Handler) agreement(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.caller(w, r)
-	if !ok {
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	h.respondAgreement(w, r, c, domain.AgreementID(id), http.StatusOK)
-}
-
 // respondAgreement answers with the agreement as it now is.
 func (h *Handler) respondAgreement(w http.ResponseWriter, r *http.Request, c *Caller, id domain.AgreementID, status int) {
 	v, err := h.svc.Agreement(r.Context(), c.Principal.Actor, id)

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"gongjian/internal/domain"
 	"gongjian/internal/i18n"
 	"gongjian/internal/service"
 )
@@ -64,7 +65,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET "+Prefix+"/orgs", h.orgs)
 	mux.HandleFunc("POST "+Prefix+"/orgs", h.createOrg)
-	mux.HandleFunc("GET "+Prefix+"/orgs/{id}", h.org)
+	mux.HandleFunc("GET "+Prefix+"/orgs/{id}", h.byID(func(w http.ResponseWriter, r *http.Request, c *Caller, id int64) {
+		h.respondOrg(w, r, c, domain.OrgID(id), http.StatusOK)
+	}))
 	mux.HandleFunc("PATCH "+Prefix+"/orgs/{id}", h.patchOrg)
 	mux.HandleFunc("POST "+Prefix+"/orgs/{id}/upgrade", h.upgradeOrg)
 	mux.HandleFunc("POST "+Prefix+"/orgs/{id}/merge", h.mergeOrg)
@@ -73,14 +76,18 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE "+Prefix+"/orgs/{id}/officers/{officer}", h.endOfficer)
 	mux.HandleFunc("GET "+Prefix+"/agreements", h.agreements)
 	mux.HandleFunc("POST "+Prefix+"/agreements", h.createAgreement)
-	mux.HandleFunc("GET "+Prefix+"/agreements/{id}", h.agreement)
+	mux.HandleFunc("GET "+Prefix+"/agreements/{id}", h.byID(func(w http.ResponseWriter, r *http.Request, c *Caller, id int64) {
+		h.respondAgreement(w, r, c, domain.AgreementID(id), http.StatusOK)
+	}))
 	mux.HandleFunc("POST "+Prefix+"/agreements/{id}/sign", h.signAgreement)
 	mux.HandleFunc("POST "+Prefix+"/agreements/{id}/terminate", h.terminateAgreement)
 	mux.HandleFunc("POST "+Prefix+"/agreements/{id}/renew", h.renewAgreement)
 	mux.HandleFunc("GET "+Prefix+"/people", h.people)
 	mux.HandleFunc("POST "+Prefix+"/people", h.createPerson)
 	mux.HandleFunc("POST "+Prefix+"/people/search", h.searchPeople)
-	mux.HandleFunc("GET "+Prefix+"/people/{id}", h.person)
+	mux.HandleFunc("GET "+Prefix+"/people/{id}", h.byID(func(w http.ResponseWriter, r *http.Request, c *Caller, id int64) {
+		h.respondPerson(w, r, c, domain.PersonID(id), http.StatusOK)
+	}))
 	mux.HandleFunc("POST "+Prefix+"/people/{id}/reveal", h.revealPerson)
 }
 
@@ -124,4 +131,21 @@ func (h *Handler) localizer(r *http.Request) *i18n.Localizer {
 		return c.L
 	}
 	return h.b.For(h.b.Match(r.Header.Get("Accept-Language"), ""))
+}
+
+// byID answers GET …/{id}: the caller, the id from the path (anything but
+// a positive number is not found), then the resource's own answer.
+func (h *Handler) byID(respond func(w http.ResponseWriter, r *http.Request, c *Caller, id int64)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, ok := h.caller(w, r)
+		if !ok {
+			return
+		}
+		id, err := pathID(r, "id")
+		if err != nil {
+			h.Fail(w, r, c.L, err)
+			return
+		}
+		respond(w, r, c, id)
+	}
 }

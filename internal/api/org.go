@@ -52,19 +52,6 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return n, nil
 }
 
-func (h *Handler) org(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.caller(w, r)
-	if !ok {
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	h.respondOrg(w, r, c, domain.OrgID(id), http.StatusOK)
-}
-
 // respondOrg answers with the organization as it now is, its version as
 // the ETag.
 func (h *Handler) respondOrg(w http.ResponseWriter, r *http.Request, c *Caller, id domain.OrgID, status int) {

@@ -125,19 +125,6 @@ func (h *Handler) respondPeople(w http.ResponseWriter, r *http.Request, c *Calle
 	writeJSON(w, http.StatusOK, personList{People: toPeople(page.People), Total: page.Total, Next: encodeCursor(page.Next)})
 }
 
-func (h *Handler) person(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.caller(w, r)
-	if !ok {
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	h.respondPerson(w, r, c, domain.PersonID(id), http.StatusOK)
-}
-
 func (h *Handler) respondPerson(w http.ResponseWriter, r *http.Request, c *Caller, id domain.PersonID, status int) {
 	p, err := h.svc.Person(r.Context(), c.Principal.Actor, id)
 	if err != nil {
