@@ -57,3 +57,31 @@ func TestPlacementSuggestsByPlaceTradeAndRoom(t *testing.T) {
 		wantCode(t, err, domain.CodeNotFound, "")
 	})
 }
+
+func TestCoverage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		w.people(t) // 单雄信 placed in MB, covered by A1; 张伟 is no member
+		county := w.actor(t, "county")
+		// An unplaced member, and one placed in M2 (covered only by a draft
+		// and an expired agreement).
+		_, err := w.svc.CreatePerson(ctx, county, service.NewPerson{Name: "未安排", CityCode: "320500", OriginOrgID: w.orgs["V"].ID,
+			Membership: &domain.Membership{Status: domain.StatusFull, HomeOrgID: w.orgs["V"].ID}})
+		noErr(t, err)
+		_, err = w.svc.CreatePerson(ctx, county, service.NewPerson{Name: "二号", CityCode: "330100", OriginOrgID: w.orgs["V"].ID,
+			Membership: &domain.Membership{Status: domain.StatusProbationary, HomeOrgID: w.orgs["V"].ID, MobileOrgID: w.orgs["M2"].ID}})
+		noErr(t, err)
+		c, err := w.svc.Coverage(ctx, county)
+		if err != nil || c.Members != 3 || c.Placed != 2 || c.Covered != 1 || len(c.NotCovered) != 2 {
+			t.Fatalf("coverage %+v %v", c, err)
+		}
+		if c.ByCity[0].Key != "330100" || c.ByCity[0].Members != 2 || c.ByCity[0].Covered != 1 {
+			t.Fatalf("by city %+v", c.ByCity)
+		}
+		// After A1 ends, nobody is covered.
+		w.clock.Set(w.clock.Now().AddDate(1, 1, 0))
+		if c, _ := w.svc.Coverage(ctx, county); c.Covered != 0 {
+			t.Fatalf("covered after the agreement ended: %+v", c)
+		}
+	})
+}

@@ -194,6 +194,9 @@ func navFor(a *authz.Actor, current string) []NavItem {
 	if canSomewhere(a, authz.PersonWrite) {
 		items = append(items, NavItem{Key: "web.import.nav", URL: "/import"})
 	}
+	if canSomewhere(a, authz.PersonRead) {
+		items = append(items, NavItem{Key: "web.coverage.nav", URL: "/people/coverage"})
+	}
 	if a.Has(authz.RoleMember) {
 		items = append(items, NavItem{Key: "web.me.nav", URL: "/me"})
 	}

@@ -124,6 +124,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /agreements/{id}/terminate", h.terminateAgreement)
 
 	mux.HandleFunc("GET /people", h.people)
+	mux.HandleFunc("GET /people/coverage", h.coverage)
 	mux.HandleFunc("POST /people/search", h.searchPeople)
 	mux.HandleFunc("GET /people/export.xlsx", h.peopleXLSX)
 	mux.HandleFunc("POST /people/export.xlsx", h.peopleXLSX)
