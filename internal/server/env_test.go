@@ -173,20 +173,6 @@ func (b *browser) get(path string) resp {
 	return b.do(req)
 }
 
-// follow GETs path and follows redirects.
-func (b *browser) follow(path string) resp {
-	b.t.Helper()
-	for range 10 {
-		r := b.get(path)
-		if r.StatusCode/100 != 3 {
-			return r
-		}
-		path = r.location()
-	}
-	b.t.Fatalf("too many redirects at %s", path)
-	return resp{}
-}
-
 // post sends a form with the last CSRF token seen.
 func (b *browser) post(path string, form url.Values) resp {
 	b.t.Helper()

@@ -106,7 +106,6 @@ var (
 	hostOwn     = []authz.Perm{authz.OrgRead, authz.OrgWrite, authz.AgreementRead}
 	hostCovered = []authz.Perm{authz.OrgRead, authz.AgreementRead, authz.PersonRead, authz.AttendanceRecord, authz.FeedbackWrite}
 	casePerms   = []authz.Perm{authz.OrgRead, authz.CaseHandle}
-	nothing     []authz.Perm
 	allTargets  = []string{"C", "T", "V", "M", "MB", "M2", "H", "H2"}
 )
 

@@ -189,7 +189,7 @@ func TestImportPagesFlow(t *testing.T) {
 			t.Fatalf("upload: %d %s", res.StatusCode, res.Header.Get("Location"))
 		}
 		session := res.Header.Get("Location")
-		res, page = b.get(session)
+		_, page = b.get(session)
 		for _, want := range []string{"名册.csv", "待确认", "身份证号校验码不对", "李错", "下载错误报告", "确认导入（写入 1 人）"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("preview page lacks %q", want)
