@@ -65,7 +65,7 @@ type orgsData struct {
 
 // Fields is the registration form's detail fields, for the shared partial.
 func (d orgsData) Fields(f *Form, prefix string, l Localizer) fieldsView {
-	return fieldsView{F: f, P: prefix, L: l, Industries: d.Industries}
+	return fieldsView{F: f, P: prefix, L: l, Industries: d.Industries, Kinds: d.Kinds}
 }
 
 // Tree is the whole forest, for the template.

@@ -90,11 +90,12 @@ type fieldsView struct {
 	P          string
 	L          Localizer
 	Industries []string
+	Kinds      []domain.OrgKind // the kinds the form offers
 }
 
 // Fields is the view of one form's detail fields.
 func (d orgPageData) Fields(f *Form, prefix string, l Localizer) fieldsView {
-	return fieldsView{F: f, P: prefix, L: l, Industries: d.Industries}
+	return fieldsView{F: f, P: prefix, L: l, Industries: d.Industries, Kinds: d.ChildKinds}
 }
 
 // lifeFields are the date, members and decision fields an upgrade and a
