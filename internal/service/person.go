@@ -249,3 +249,12 @@ func (s *Service) Reveal(ctx context.Context, a *authz.Actor, id domain.PersonID
 	}
 	return string(clear), nil
 }
+
+// PersonHistory is a person's recorded changes (registration, imports,
+// placements …), newest first, for an actor who may see the person.
+func (s *Service) PersonHistory(ctx context.Context, a *authz.Actor, id domain.PersonID) ([]store.PersonEvent, error) {
+	if _, err := s.personFor(ctx, s.db.Read(), a, id, authz.PersonRead); err != nil {
+		return nil, err
+	}
+	return store.PersonEvents(ctx, s.db.Read(), id)
+}

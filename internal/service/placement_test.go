@@ -85,3 +85,19 @@ func TestCoverage(t *testing.T) {
 		}
 	})
 }
+
+func TestPersonHistory(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		member, _ := w.people(t)
+		county := w.actor(t, "county")
+		p, _ := w.svc.Person(ctx, county, member)
+		noErr(t, w.svc.Place(ctx, county, member, w.orgs["MB"].ID, p.Membership.Version))
+		h, err := w.svc.PersonHistory(ctx, county, member)
+		if err != nil || len(h) != 2 || h[0].Kind != "placed" || h[1].Kind != "registered" {
+			t.Fatalf("history %+v %v", h, err)
+		}
+		_, err = w.svc.PersonHistory(ctx, w.actor(t, "cases"), member)
+		wantCode(t, err, domain.CodeNotFound, "")
+	})
+}

@@ -249,3 +249,32 @@ func SetPlacement(ctx context.Context, q Q, id domain.PersonID, version int64, o
 	return exec1(ctx, q, "set placement", `UPDATE memberships SET mobile_org_id = $3, version = version + 1
 		WHERE person_id = $1 AND version = $2`, id, version, nullOrg(org))
 }
+
+// PersonEvent is one entry of a person's history.
+type PersonEvent struct {
+	Kind       string // registered, placed, imported …
+	On         domain.Date
+	Detail     string // JSON
+	ActorName  string
+	RecordedAt time.Time
+}
+
+// PersonEvents is a person's history, newest first.
+func PersonEvents(ctx context.Context, q Q, id domain.PersonID) ([]PersonEvent, error) {
+	rows, err := q.QueryContext(ctx, `SELECT kind, on_date, detail, actor_name, recorded_at FROM person_events
+		WHERE person_id = $1 ORDER BY id DESC`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: person events: %w", err)
+	}
+	defer rows.Close()
+	var out []PersonEvent
+	for rows.Next() {
+		var e PersonEvent
+		if err := rows.Scan(&e.Kind, &e.On, &e.Detail, &e.ActorName, &e.RecordedAt); err != nil {
+			return nil, err
+		}
+		e.RecordedAt = e.RecordedAt.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

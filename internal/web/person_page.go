@@ -6,6 +6,7 @@ import (
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
+	"gongjian/internal/store"
 )
 
 // One person's page: the record with its ID number and phone masked, the
@@ -30,6 +31,7 @@ type personPageData struct {
 	Field     string // the field just revealed
 	Value     string // its clear value, shown once
 	Revealed  bool
+	History   []store.PersonEvent // newest first
 }
 
 // RevealForm is the form of one field: the one that failed keeps its
@@ -74,6 +76,10 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d.P, d.CanReveal = personRow{p}, canSomewhere(a, authz.SensitiveRead)
+	if d.History, err = h.svc.PersonHistory(r.Context(), a, p.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.renderAt(w, r, personURL(p.ID), status, "person", p.Name, d)
 }
 

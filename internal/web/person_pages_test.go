@@ -15,6 +15,7 @@ import (
 	"gongjian/internal/domain"
 	"gongjian/internal/i18n"
 	"gongjian/internal/idcheck"
+	"gongjian/internal/store"
 	"gongjian/internal/web/assets"
 )
 
@@ -59,6 +60,8 @@ func personSamples() map[string][]any {
 		},
 		"person": {
 			personPageData{P: rows[0], CanReveal: true},
+			personPageData{P: rows[0], History: []store.PersonEvent{{Kind: "placed", On: domain.NewDate(2026, 3, 1), ActorName: "county"},
+				{Kind: "updated", On: domain.NewDate(2026, 2, 1)}, {Kind: "registered", On: domain.NewDate(2026, 1, 1), ActorName: "system"}}},
 			personPageData{P: rows[0], CanReveal: true, Revealed: true, Field: "id_number", Value: "32072419900101123X"},
 			personPageData{P: rows[2], CanReveal: true, Revealed: true, Field: "id_number"},
 			personPageData{P: rows[1], CanReveal: true, Reveal: reason},
