@@ -32,7 +32,7 @@ func (s *Service) StructureAdvice(ctx context.Context, a *authz.Actor) ([]OrgAdv
 	for _, o := range orgs {
 		children[o.ParentID]++
 	}
-	members, err := store.MemberCounts(ctx, s.db.Read())
+	members, err := store.MemberCounts(ctx, s.db.Read(), 0)
 	if err != nil {
 		return nil, err
 	}

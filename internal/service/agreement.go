@@ -163,20 +163,14 @@ func (s *Service) agreementFor(ctx context.Context, q store.Q, a *authz.Actor, i
 	if f.Empty() {
 		return domain.Agreement{}, notFound()
 	}
-	ag, err := store.AgreementByID(ctx, q, id)
+	visible, err := store.ListAgreements(ctx, q, store.AgreementQuery{Scope: f, ID: id, Limit: 1})
 	if err != nil {
-		return ag, err
+		return domain.Agreement{}, err
 	}
-	visible, err := store.ListAgreements(ctx, q, store.AgreementQuery{Scope: f, Org: ag.OriginID})
-	if err != nil {
-		return ag, err
+	if len(visible) == 0 {
+		return domain.Agreement{}, notFound()
 	}
-	for _, v := range visible {
-		if v.ID == id {
-			return ag, nil
-		}
-	}
-	return ag, notFound()
+	return visible[0], nil
 }
 
 // Agreement returns an agreement's page.

@@ -137,7 +137,7 @@ func (s *Service) agreementScope(a *authz.Actor) authz.OrgFilter {
 
 // advise counts and applies the structure thresholds.
 func (s *Service) advise(ctx context.Context, o domain.Org) (domain.OrgCounts, []domain.Advice, error) {
-	members, err := store.MemberCounts(ctx, s.db.Read())
+	members, err := store.MemberCounts(ctx, s.db.Read(), o.ID)
 	if err != nil {
 		return domain.OrgCounts{}, nil, err
 	}

@@ -58,7 +58,7 @@ func (s *Service) placementCandidates(ctx context.Context, a *authz.Actor) ([]do
 			out = append(out, o)
 		}
 	}
-	counts, err := store.MemberCounts(ctx, s.db.Read())
+	counts, err := store.MemberCounts(ctx, s.db.Read(), 0)
 	return out, counts, err
 }
 

@@ -113,7 +113,8 @@ func fillParties(ctx context.Context, q Q, as []*domain.Agreement) error {
 // of whose parties lies in Scope (the actor's agreement:read filter).
 type AgreementQuery struct {
 	Scope authz.OrgFilter
-	Org   domain.OrgID // only agreements this organization is a party to (or the origin of)
+	ID    domain.AgreementID // only this agreement (a scoped existence check)
+	Org   domain.OrgID       // only agreements this organization is a party to (or the origin of)
 	State domain.AgreementState
 	Limit int
 }
@@ -129,6 +130,10 @@ func ListAgreements(ctx context.Context, q Q, f AgreementQuery) ([]domain.Agreem
 		args = append(args, f.Org)
 		n := strconv.Itoa(len(args))
 		where = append(where, `(a.origin_id = $`+n+` OR EXISTS (SELECT 1 FROM agreement_orgs ao2 WHERE ao2.agreement_id = a.id AND ao2.org_id = $`+n+`))`)
+	}
+	if f.ID != 0 {
+		args = append(args, f.ID)
+		where = append(where, `a.id = $`+strconv.Itoa(len(args)))
 	}
 	if f.State != "" {
 		args = append(args, string(f.State))
