@@ -81,5 +81,24 @@ type Membership struct {
 	MobileOrgName string
 	CertificateNo string
 	CertificateTo Date
-	Version       int64
+	// CertificateFrom is the activity certificate's issue date.
+	CertificateFrom Date
+	// LastContactOn is the latest day someone reached the member (or the
+	// day the member was registered); ContactState is its reading against
+	// the lost-contact thresholds, kept by the scheduled check.
+	LastContactOn  Date
+	ContactState   ContactState
+	ContactStateOn Date
+	Version        int64
 }
+
+// ContactState is where a member stands on the lost-contact warning
+// (party-rules.md §2.4).
+type ContactState string
+
+// The contact states.
+const (
+	ContactOK     ContactState = "ok"
+	ContactAtRisk ContactState = "at_risk" // no contact for the first threshold (3 months by default)
+	ContactLost   ContactState = "lost"    // no contact for the second (6 months): 失联
+)

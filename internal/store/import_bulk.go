@@ -200,7 +200,7 @@ func insertMemberships(ctx context.Context, tx Tx, ps []PersonRow, ids []domain.
 	for i, p := range ps {
 		if m := p.Membership; m != nil {
 			args = append(args, ids[i], string(m.Status), m.JoinedOn, m.FullOn, m.HomeOrgID, nullOrg(m.MobileOrgID),
-				m.CertificateNo, m.CertificateTo)
+				m.CertificateNo, m.CertificateTo, m.CertificateFrom, m.LastContactOn, contactState(m.ContactState))
 			n++
 		}
 	}
@@ -208,7 +208,8 @@ func insertMemberships(ctx context.Context, tx Tx, ps []PersonRow, ids []domain.
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (person_id, status, joined_on, full_on, home_org_id,
-		mobile_org_id, certificate_no, certificate_to) VALUES `+values(tx.Dialect(), n, 8), args...); err != nil {
+		mobile_org_id, certificate_no, certificate_to, certificate_from, last_contact_on, contact_state) VALUES `+
+		values(tx.Dialect(), n, 11), args...); err != nil {
 		return fmt.Errorf("store: insert memberships: %w", err)
 	}
 	return nil
@@ -255,4 +256,12 @@ func UpdateImportedPerson(ctx context.Context, tx Tx, p PersonRow, kind, detail,
 		}
 	}
 	return AddPersonEvent(ctx, tx, p.ID, kind, on, detail, actor, now)
+}
+
+// contactState is the stored form of a state, ok when none was set.
+func contactState(c domain.ContactState) string {
+	if c == "" {
+		return string(domain.ContactOK)
+	}
+	return string(c)
 }

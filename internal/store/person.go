@@ -52,8 +52,9 @@ func CreatePerson(ctx context.Context, q Q, p PersonRow, now time.Time) (domain.
 	}
 	if m := p.Membership; m != nil {
 		if _, err := q.ExecContext(ctx, `INSERT INTO memberships (person_id, status, joined_on, full_on, home_org_id, mobile_org_id,
-			certificate_no, certificate_to) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, string(m.Status), m.JoinedOn, m.FullOn,
-			m.HomeOrgID, nullOrg(m.MobileOrgID), m.CertificateNo, m.CertificateTo); err != nil {
+			certificate_no, certificate_to, certificate_from, last_contact_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			id, string(m.Status), m.JoinedOn, m.FullOn, m.HomeOrgID, nullOrg(m.MobileOrgID), m.CertificateNo, m.CertificateTo,
+			m.CertificateFrom, m.LastContactOn); err != nil {
 			return 0, fmt.Errorf("store: create membership: %w", err)
 		}
 	}
@@ -63,7 +64,8 @@ func CreatePerson(ctx context.Context, q Q, p PersonRow, now time.Time) (domain.
 const personCols = `p.id, p.name, p.pinyin, p.initials, p.sort_key, p.gender, p.ethnicity, p.id_sealed, p.id_masked, p.birth_on,
 	p.phone_sealed, p.phone_masked, p.education, p.hometown_code, p.hometown_village, p.left_home_on, p.city_code, p.district_code,
 	p.address, p.employer, p.employer_uscc, p.industry, p.occupation, p.origin_org_id, oo.name, p.created_at, p.updated_at, p.version,
-	m.status, m.joined_on, m.full_on, m.home_org_id, ho.name, m.mobile_org_id, mo.name, m.certificate_no, m.certificate_to, m.version`
+	m.status, m.joined_on, m.full_on, m.home_org_id, ho.name, m.mobile_org_id, mo.name, m.certificate_no, m.certificate_to, m.version,
+	m.certificate_from, m.last_contact_on, m.contact_state, m.contact_state_on`
 
 const personFrom = ` FROM persons p JOIN orgs oo ON oo.id = p.origin_org_id
 	LEFT JOIN memberships m ON m.person_id = p.id
@@ -73,13 +75,14 @@ const personFrom = ` FROM persons p JOIN orgs oo ON oo.id = p.origin_org_id
 func scanPerson(row interface{ Scan(...any) error }) (PersonRow, error) {
 	var p PersonRow
 	var idMasked, phoneMasked string
-	var status, homeName, mobileName, certNo sql.NullString
+	var status, homeName, mobileName, certNo, contact sql.NullString
 	var homeID, mobileID, mVersion sql.NullInt64
-	var joined, full, certTo domain.Date
+	var joined, full, certTo, certFrom, lastContact, contactOn domain.Date
 	err := row.Scan(&p.ID, &p.Name, &p.Pinyin, &p.Initials, &p.SortKey, &p.Gender, &p.Ethnicity, &p.IDSealed, &idMasked, &p.BirthOn,
 		&p.PhoneSealed, &phoneMasked, &p.Education, &p.HometownCode, &p.HometownVillage, &p.LeftHomeOn, &p.CityCode, &p.DistrictCode,
 		&p.Address, &p.Employer, &p.EmployerUSCC, &p.Industry, &p.Occupation, &p.OriginOrgID, &p.OriginOrgName, &p.CreatedAt,
-		&p.UpdatedAt, &p.Version, &status, &joined, &full, &homeID, &homeName, &mobileID, &mobileName, &certNo, &certTo, &mVersion)
+		&p.UpdatedAt, &p.Version, &status, &joined, &full, &homeID, &homeName, &mobileID, &mobileName, &certNo, &certTo, &mVersion,
+		&certFrom, &lastContact, &contact, &contactOn)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, domain.ErrNotFound
 	}
@@ -91,7 +94,8 @@ func scanPerson(row interface{ Scan(...any) error }) (PersonRow, error) {
 	if status.Valid {
 		p.Membership = &domain.Membership{Status: domain.MemberStatus(status.String), JoinedOn: joined, FullOn: full,
 			HomeOrgID: domain.OrgID(homeID.Int64), HomeOrgName: homeName.String, MobileOrgID: domain.OrgID(mobileID.Int64),
-			MobileOrgName: mobileName.String, CertificateNo: certNo.String, CertificateTo: certTo, Version: mVersion.Int64}
+			MobileOrgName: mobileName.String, CertificateNo: certNo.String, CertificateTo: certTo, Version: mVersion.Int64,
+			CertificateFrom: certFrom, LastContactOn: lastContact, ContactState: domain.ContactState(contact.String), ContactStateOn: contactOn}
 	}
 	return p, nil
 }
