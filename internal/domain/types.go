@@ -23,6 +23,9 @@ type Account struct {
 	DisabledAt         *time.Time
 	CreatedAt          time.Time
 	Version            int64
+	// PersonID is the person record that is the account's own (a member
+	// signing in on a phone); zero when the account is not linked.
+	PersonID PersonID
 }
 
 // Disabled reports whether the account may no longer sign in.

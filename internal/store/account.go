@@ -22,13 +22,14 @@ type AccountRow struct {
 }
 
 const accountCols = `id, name, display_name, password_hash, password_changed_at, must_change_password,
-	totp_secret, totp_pending, totp_enabled, totp_last_step, totp_required, locale, disabled_at, created_at, version`
+	totp_secret, totp_pending, totp_enabled, totp_last_step, totp_required, locale, disabled_at, created_at, version, person_id`
 
 func scanAccount(row interface{ Scan(...any) error }) (AccountRow, error) {
 	var a AccountRow
 	var disabled sql.NullTime
+	var person sql.NullInt64
 	err := row.Scan(&a.ID, &a.Name, &a.DisplayName, &a.PasswordHash, &a.PasswordChangedAt, &a.MustChangePassword,
-		&a.TOTPSecret, &a.TOTPPending, &a.TOTPEnabled, &a.TOTPLastStep, &a.TOTPRequired, &a.Locale, &disabled, &a.CreatedAt, &a.Version)
+		&a.TOTPSecret, &a.TOTPPending, &a.TOTPEnabled, &a.TOTPLastStep, &a.TOTPRequired, &a.Locale, &disabled, &a.CreatedAt, &a.Version, &person)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, domain.ErrNotFound
 	}
@@ -39,6 +40,7 @@ func scanAccount(row interface{ Scan(...any) error }) (AccountRow, error) {
 		t := disabled.Time.UTC()
 		a.DisabledAt = &t
 	}
+	a.PersonID = domain.PersonID(person.Int64)
 	a.PasswordChangedAt = a.PasswordChangedAt.UTC()
 	a.CreatedAt = a.CreatedAt.UTC()
 	return a, nil
@@ -181,4 +183,24 @@ func SetDisabled(ctx context.Context, q Q, id domain.AccountID, at *time.Time) e
 // SetLocale stores the account's language choice.
 func SetLocale(ctx context.Context, q Q, id domain.AccountID, locale string) error {
 	return exec1(ctx, q, "set locale", `UPDATE accounts SET locale = $2 WHERE id = $1`, id, locale)
+}
+
+// SetAccountPerson links an account to the person record that is its own,
+// or unlinks it (person zero). A person already linked to another account
+// is a conflict on "person".
+func SetAccountPerson(ctx context.Context, q Q, id domain.AccountID, person domain.PersonID) error {
+	var p any
+	if person != 0 {
+		p = person
+	}
+	err := exec1(ctx, q, "set account person", `UPDATE accounts SET person_id = $1, version = version + 1 WHERE id = $2`, p, id)
+	if isUnique(err) {
+		return domain.Conflict("person", "account.person_taken", nil)
+	}
+	return err
+}
+
+// AccountByPerson finds the account linked to a person.
+func AccountByPerson(ctx context.Context, q Q, person domain.PersonID) (AccountRow, error) {
+	return scanAccount(q.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE person_id = $1`, person))
 }
