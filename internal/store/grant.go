@@ -53,3 +53,48 @@ func nullOrg(o domain.OrgID) sql.NullInt64 { return sql.NullInt64{Int64: int64(o
 func nullAccount(a domain.AccountID) sql.NullInt64 {
 	return sql.NullInt64{Int64: int64(a), Valid: a != 0}
 }
+
+// Responsible lists the enabled accounts that answer for the organization
+// at path in one of roles: those holding such a role at the organization
+// itself or, when none does, at its nearest ancestor where someone does.
+func Responsible(ctx context.Context, q Q, path string, roles []string) ([]domain.AccountID, error) {
+	if len(roles) == 0 {
+		return nil, nil
+	}
+	args := []any{path}
+	in := ""
+	for i, r := range roles {
+		args = append(args, r)
+		if i > 0 {
+			in += ", "
+		}
+		in += fmt.Sprintf("$%d", i+2)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT g.account_id, o.path FROM grants g JOIN orgs o ON o.id = g.org_id
+		JOIN accounts a ON a.id = g.account_id
+		WHERE a.disabled_at IS NULL AND g.role IN (`+in+`) AND substr($1, 1, length(o.path)) = o.path
+		ORDER BY length(o.path) DESC, g.account_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: responsible: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.AccountID
+	deepest := ""
+	for rows.Next() {
+		var id domain.AccountID
+		var p string
+		if err := rows.Scan(&id, &p); err != nil {
+			return nil, fmt.Errorf("store: responsible: %w", err)
+		}
+		if deepest == "" {
+			deepest = p
+		}
+		if p != deepest {
+			break
+		}
+		if len(out) == 0 || out[len(out)-1] != id {
+			out = append(out, id)
+		}
+	}
+	return out, rows.Err()
+}

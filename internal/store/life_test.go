@@ -193,3 +193,51 @@ func TestLeaseHasOneHolder(t *testing.T) {
 		}
 	})
 }
+
+func TestResponsibleIsTheNearestHolder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var root, mid, leaf domain.Org
+		var county, secretary, other domain.AccountID
+		if err := db.Tx(ctx, func(tx store.Tx) error {
+			mk := func(name string, parent domain.OrgID) domain.Org {
+				id, err := store.CreateOrg(ctx, tx, domain.Org{Name: name, Side: domain.SideOrigin, ParentID: parent}, importNow)
+				if err != nil {
+					t.Fatal(err)
+				}
+				o, _ := store.OrgByID(ctx, tx, id)
+				return o
+			}
+			root = mk("县委", 0)
+			mid = mk("镇党委", root.ID)
+			leaf = mk("村支部", mid.ID)
+			acc := func(name, role string, org domain.OrgID) domain.AccountID {
+				id, err := store.CreateAccount(ctx, tx, store.AccountRow{Account: domain.Account{Name: name}, PasswordHash: "x"}, importNow)
+				if err == nil {
+					_, err = store.AddGrant(ctx, tx, id, role, org, 0, importNow)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				return id
+			}
+			county = acc("county", "county_officer", root.ID)
+			secretary = acc("sec", "home_secretary", mid.ID)
+			other = acc("host", "host_officer", mid.ID)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := store.Responsible(ctx, db.Read(), leaf.Path, []string{"home_secretary", "county_officer"})
+		if err != nil || len(got) != 1 || got[0] != secretary {
+			t.Fatalf("for the branch: %v %v", got, err)
+		}
+		got, _ = store.Responsible(ctx, db.Read(), root.Path, []string{"home_secretary", "county_officer"})
+		if len(got) != 1 || got[0] != county {
+			t.Fatalf("for the county: %v", got)
+		}
+		if got, _ := store.Responsible(ctx, db.Read(), leaf.Path, []string{"member"}); len(got) != 0 || other == 0 {
+			t.Fatalf("no holder: %v", got)
+		}
+	})
+}
