@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"gongjian/internal/domain"
+	"gongjian/internal/throttle"
 )
 
 // Config is the resolved configuration.
@@ -31,6 +32,9 @@ type Config struct {
 	TLSKey      string
 	BehindProxy bool   // trust X-Forwarded-* from a proxy that terminates TLS
 	Lang        string // language of the command line's own output: zh-CN or en
+	// Limits bound each account's searches, exports, imports and reveals
+	// (nil: the defaults of package throttle).
+	Limits throttle.Limits
 }
 
 // TLS reports whether the server should speak HTTPS itself.
@@ -97,7 +101,18 @@ func options() []option {
 			set: str(func(c *Config) *string { return &c.TLSKey })},
 		{flag: "behind-proxy", env: "GONGJIAN_BEHIND_PROXY", group: Server, boolean: true,
 			usage: "trust X-Forwarded-For/-Proto from a TLS-terminating proxy", set: setProxy},
+		{flag: "rate-limits", env: "GONGJIAN_RATE_LIMITS", group: Server,
+			usage: "per-account limits, e.g. search=240/m,export=30/h,import=30/h,reveal=60/h (off: none, for load tests)", set: setLimits},
 	}
+}
+
+func setLimits(c *Config, v string) error {
+	l, err := throttle.Parse(v)
+	if err != nil {
+		return invalid("rate-limits", "GONGJIAN_RATE_LIMITS", "cli.config.rate_limits", map[string]any{"Value": v})
+	}
+	c.Limits = l
+	return nil
 }
 
 func setLang(c *Config, v string) error {

@@ -10,6 +10,7 @@ import (
 	"gongjian/internal/domain"
 	"gongjian/internal/idcheck"
 	"gongjian/internal/store"
+	"gongjian/internal/throttle"
 )
 
 // What leaves the registry in bulk: the people lists as spreadsheets, and
@@ -46,11 +47,14 @@ func (s *Service) ExportPersons(ctx context.Context, a *authz.Actor, f PersonSea
 	if clear && a.Filter(authz.SensitiveRead).Empty() {
 		return nil, s.denied(ctx, a, "person.export", "person", "", domain.ErrForbidden)
 	}
+	if err := s.throttle(ctx, a, throttle.Export); err != nil {
+		return nil, err
+	}
 	f.After, f.Limit = "", exportPage
 	var out []ExportedPerson
 	opened := 0
 	for {
-		page, err := s.SearchPersons(ctx, a, f)
+		page, err := s.searchPersons(ctx, a, f)
 		if err != nil {
 			return nil, err
 		}
