@@ -1,5 +1,7 @@
 package domain
 
+import "slices"
+
 // Money is an amount in fen (0.01 yuan): dues are small and must add up
 // exactly.
 type Money int64
@@ -25,14 +27,7 @@ func DuesBases() []DuesBasis {
 }
 
 // Valid reports whether b is a known basis.
-func (b DuesBasis) Valid() bool {
-	for _, x := range DuesBases() {
-		if b == x {
-			return true
-		}
-	}
-	return false
-}
+func (b DuesBasis) Valid() bool { return slices.Contains(DuesBases(), b) }
 
 // DuesBand is a rate that applies to incomes up to UpTo (inclusive; zero:
 // no upper bound), in per ten thousand (50 = 0.5%).

@@ -1,5 +1,7 @@
 package domain
 
+import "slices"
+
 // Rating is the result of a member's yearly democratic evaluation
 // (民主评议党员, party-rules.md §3).
 type Rating string
@@ -18,14 +20,7 @@ func Ratings() []Rating {
 }
 
 // Valid reports whether r is a known rating.
-func (r Rating) Valid() bool {
-	for _, x := range Ratings() {
-		if r == x {
-			return true
-		}
-	}
-	return false
-}
+func (r Rating) Valid() bool { return slices.Contains(Ratings(), r) }
 
 // NeedsFollowUp reports whether the rating requires the follow-up the rules
 // prescribe (限期改正, 劝退 or 除名), tracked as a task.

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -30,14 +31,7 @@ func MeetingKinds() []MeetingKind {
 }
 
 // Valid reports whether k is a known kind.
-func (k MeetingKind) Valid() bool {
-	for _, x := range MeetingKinds() {
-		if k == x {
-			return true
-		}
-	}
-	return false
-}
+func (k MeetingKind) Valid() bool { return slices.Contains(MeetingKinds(), k) }
 
 // Period is the span a rhythm rule counts meetings in.
 type Period string
