@@ -209,3 +209,37 @@ func Gaps(rules []RhythmRule, k OrgKind, full int, founded Date, held map[Meetin
 	}
 	return out
 }
+
+// MeetingID identifies a meeting.
+type MeetingID int64
+
+// MeetingState is where a meeting stands.
+type MeetingState string
+
+// The states: a meeting is planned, then held (with its minutes) or
+// cancelled. Only held meetings count for the rhythm.
+const (
+	MeetingPlanned   MeetingState = "planned"
+	MeetingHeld      MeetingState = "held"
+	MeetingCancelled MeetingState = "cancelled"
+)
+
+// AttendanceStatus is one person's attendance at one meeting.
+type AttendanceStatus string
+
+// The statuses. Leave is asked for with a reason and approved by the
+// secretary; excused is the secretary's own decision (on duty, ill …).
+// Absent without either counts towards the six months of party-rules.md
+// §2.4.
+const (
+	AttendUnmarked AttendanceStatus = "unmarked"
+	AttendPresent  AttendanceStatus = "present"
+	AttendAbsent   AttendanceStatus = "absent"
+	AttendLeave    AttendanceStatus = "leave"
+	AttendExcused  AttendanceStatus = "excused"
+)
+
+// AttendanceStatuses lists them in display order.
+func AttendanceStatuses() []AttendanceStatus {
+	return []AttendanceStatus{AttendPresent, AttendLeave, AttendExcused, AttendAbsent, AttendUnmarked}
+}
