@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"gongjian/internal/domain"
 )
@@ -31,7 +32,17 @@ type Config struct {
 	TLSKey      string
 	BehindProxy bool   // trust X-Forwarded-* from a proxy that terminates TLS
 	Lang        string // language of the command line's own output: zh-CN or en
+	// JobInterval is how often serve runs its scheduled jobs (the
+	// lost-contact check): daily unless told otherwise.
+	JobInterval time.Duration
 }
+
+// DefaultJobInterval is the scheduled jobs' interval: daily.
+const DefaultJobInterval = 24 * time.Hour
+
+// MinJobInterval keeps a typo (1s) from running the county-wide check
+// without pause.
+const MinJobInterval = time.Minute
 
 // TLS reports whether the server should speak HTTPS itself.
 func (c Config) TLS() bool { return c.TLSCert != "" && c.TLSKey != "" }
@@ -97,6 +108,8 @@ func options() []option {
 			set: str(func(c *Config) *string { return &c.TLSKey })},
 		{flag: "behind-proxy", env: "GONGJIAN_BEHIND_PROXY", group: Server, boolean: true,
 			usage: "trust X-Forwarded-For/-Proto from a TLS-terminating proxy", set: setProxy},
+		{flag: "job-interval", env: "GONGJIAN_JOB_INTERVAL", group: Server, usage: "how often scheduled jobs run (default 24h)",
+			set: setJobInterval},
 	}
 }
 
@@ -106,6 +119,15 @@ func setLang(c *Config, v string) error {
 		return invalid("lang", "GONGJIAN_LANG", "cli.config.lang", map[string]any{"Value": v})
 	}
 	c.Lang = lang
+	return nil
+}
+
+func setJobInterval(c *Config, v string) error {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d < MinJobInterval {
+		return invalid("job-interval", "GONGJIAN_JOB_INTERVAL", "cli.config.job_interval", map[string]any{"Value": v})
+	}
+	c.JobInterval = d
 	return nil
 }
 
@@ -140,7 +162,8 @@ func Register(fs *flag.FlagSet, groups Group) {
 func Resolve(fs *flag.FlagSet, getenv func(string) string, d Defaults) (Config, error) {
 	given := map[string]string{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = f.Value.String() })
-	c := Config{DB: d.DB, SecretFile: d.SecretFile, Addr: DefaultAddr, Lang: LangFromEnv(getenv)}
+	c := Config{DB: d.DB, SecretFile: d.SecretFile, Addr: DefaultAddr, Lang: LangFromEnv(getenv),
+		JobInterval: DefaultJobInterval}
 	for _, o := range options() {
 		if fs.Lookup(o.flag) == nil {
 			continue
