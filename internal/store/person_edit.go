@@ -2,28 +2,44 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"gongjian/internal/domain"
 )
 
 // UpdatePerson overwrites a person's own fields (not the organizations)
-// if the version is still p.Version. A second record with the same ID
-// number is a conflict on "id_number".
-func UpdatePerson(ctx context.Context, q Q, p PersonRow, now time.Time) error {
-	err := exec1(ctx, q, "update person", `UPDATE persons SET name = $3, pinyin = $4, initials = $5, sort_key = $6, gender = $7,
-		ethnicity = $8, id_sealed = $9, id_index = $10, id_masked = $11, birth_on = $12, phone_sealed = $13, phone_index = $14,
-		phone_masked = $15, education = $16, hometown_code = $17, hometown_village = $18, left_home_on = $19, city_code = $20,
-		district_code = $21, address = $22, employer = $23, employer_uscc = $24, industry = $25, occupation = $26,
-		updated_at = $27, version = version + 1 WHERE id = $1 AND version = $2`,
-		p.ID, p.Version, p.Name, p.Pinyin, p.Initials, p.SortKey, p.Gender, p.Ethnicity, p.IDSealed, nullBytes(p.IDIndex),
-		string(p.IDNumber), p.BirthOn, p.PhoneSealed, nullBytes(p.PhoneIndex), string(p.Phone), p.Education, p.HometownCode,
+// if the version is still p.Version. The ID number (with the birth date)
+// and the phone are written only when setID and setPhone say so: their
+// blind indexes never leave the store, so a kept value is left alone. A
+// second record with the same ID number is a conflict on "id_number".
+func UpdatePerson(ctx context.Context, q Q, p PersonRow, setID, setPhone bool, now time.Time) error {
+	if err := exec1(ctx, q, "update person", `UPDATE persons SET name = $3, pinyin = $4, initials = $5, sort_key = $6, gender = $7,
+		ethnicity = $8, education = $9, hometown_code = $10, hometown_village = $11, left_home_on = $12, city_code = $13,
+		district_code = $14, address = $15, employer = $16, employer_uscc = $17, industry = $18, occupation = $19,
+		updated_at = $20, version = version + 1 WHERE id = $1 AND version = $2`,
+		p.ID, p.Version, p.Name, p.Pinyin, p.Initials, p.SortKey, p.Gender, p.Ethnicity, p.Education, p.HometownCode,
 		p.HometownVillage, p.LeftHomeOn, p.CityCode, p.DistrictCode, p.Address, p.Employer, p.EmployerUSCC, p.Industry,
-		p.Occupation, ts(now))
-	if isUnique(err) {
-		return domain.Conflict("id_number", "person.id_taken", nil)
+		p.Occupation, ts(now)); err != nil {
+		return err
 	}
-	return err
+	if setID {
+		_, err := q.ExecContext(ctx, `UPDATE persons SET id_sealed = $2, id_index = $3, id_masked = $4, birth_on = $5 WHERE id = $1`,
+			p.ID, p.IDSealed, nullBytes(p.IDIndex), string(p.IDNumber), p.BirthOn)
+		if isUnique(err) {
+			return domain.Conflict("id_number", "person.id_taken", nil)
+		}
+		if err != nil {
+			return fmt.Errorf("store: update person id: %w", err)
+		}
+	}
+	if setPhone {
+		if _, err := q.ExecContext(ctx, `UPDATE persons SET phone_sealed = $2, phone_index = $3, phone_masked = $4 WHERE id = $1`,
+			p.ID, p.PhoneSealed, nullBytes(p.PhoneIndex), string(p.Phone)); err != nil {
+			return fmt.Errorf("store: update person phone: %w", err)
+		}
+	}
+	return nil
 }
 
 // UpdateMembership writes a membership's status, dates and home
