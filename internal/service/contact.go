@@ -159,3 +159,10 @@ func (s *Service) SetContactThresholds(ctx context.Context, a *authz.Actor, t do
 	}
 	return saveSetting(ctx, s, a, authz.PersonWrite, "contact.thresholds", contactThresholdsKey, old, t)
 }
+
+// CanWritePerson reports whether the actor may write the person's record
+// (and so record contacts), for pages that offer the forms.
+func (s *Service) CanWritePerson(ctx context.Context, a *authz.Actor, id domain.PersonID) bool {
+	_, err := s.personFor(ctx, s.db.Read(), a, id, authz.PersonWrite)
+	return err == nil
+}

@@ -173,3 +173,22 @@ func (s *Service) ContactWarnings(ctx context.Context, a *authz.Actor, f Warning
 
 // maxWarningLimit is the largest page of the list; an export asks for it.
 const maxWarningLimit = 5000
+
+// ExportContactWarnings is the whole filtered list (up to 5,000 rows) for
+// an export, audited with its filter and size: a list of names with
+// their organizations is personal data leaving the system.
+func (s *Service) ExportContactWarnings(ctx context.Context, a *authz.Actor, f WarningSearch) (WarningPage, error) {
+	if a.Filter(authz.PersonRead).Empty() {
+		return WarningPage{}, s.denied(ctx, a, "contact.export", "person", "", domain.ErrForbidden)
+	}
+	f.Page, f.Limit = 1, maxWarningLimit
+	page, err := s.ContactWarnings(ctx, a, f)
+	if err != nil {
+		return page, err
+	}
+	err = s.db.Tx(ctx, func(tx store.Tx) error {
+		return s.record(ctx, tx, a, "contact.export", "person", "", "ok",
+			map[string]any{"state": f.State, "org": f.Org, "rows": len(page.Rows)})
+	})
+	return page, err
+}

@@ -196,6 +196,7 @@ func navFor(a *authz.Actor, current string) []NavItem {
 	}
 	if canSomewhere(a, authz.PersonRead) {
 		items = append(items, NavItem{Key: "web.coverage.nav", URL: "/people/coverage"})
+		items = append(items, NavItem{Key: "web.contact.nav", URL: "/people/contact"})
 	}
 	if a.Has(authz.RoleMember) {
 		items = append(items, NavItem{Key: "web.me.nav", URL: "/me"})
