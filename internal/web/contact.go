@@ -106,7 +106,9 @@ func (d contactListData) StatusKey(s domain.MemberStatus) string { return status
 func (d contactListData) ChannelKey(ch string) string { return channelKey(ch) }
 
 // Days is the number of days since the last contact.
-func (d contactListData) Days(w store.ContactWarning) int { return w.LastContactOn.DaysUntil(d.Page.Today) }
+func (d contactListData) Days(w store.ContactWarning) int {
+	return w.LastContactOn.DaysUntil(d.Page.Today)
+}
 
 func stateKey(s domain.ContactState) string { return "web.contact.states." + string(s) }
 
