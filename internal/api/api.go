@@ -89,6 +89,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		h.respondPerson(w, r, c, domain.PersonID(id), http.StatusOK)
 	}))
 	mux.HandleFunc("POST "+Prefix+"/people/{id}/reveal", h.revealPerson)
+	mux.HandleFunc("POST "+Prefix+"/me/move", h.reportMove)
+	mux.HandleFunc("GET "+Prefix+"/verify/{token}", h.verify)
+	mux.HandleFunc("GET "+Prefix+"/notifications", h.notifications)
+	mux.HandleFunc("POST "+Prefix+"/notifications/read", h.readNotifications)
 }
 
 // Caller is the authenticated client of an API request.

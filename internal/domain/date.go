@@ -59,6 +59,10 @@ func (d Date) After(e Date) bool { return d.t.After(e.t) }
 // AddDays is d moved by n days.
 func (d Date) AddDays(n int) Date { return Date{d.t.AddDate(0, 0, n)} }
 
+// AddMonths returns the date n months later (normalised as time.AddDate
+// does: 31 January plus one month is 3 March).
+func (d Date) AddMonths(n int) Date { return Date{d.t.AddDate(0, n, 0)} }
+
 // AddYears is d moved by n years.
 func (d Date) AddYears(n int) Date { return Date{d.t.AddDate(n, 0, 0)} }
 
