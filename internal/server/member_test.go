@@ -112,6 +112,21 @@ func TestMemberSelfService(t *testing.T) {
 		wantNot(t, home.get("/inbox"), `<span class="nav-count">`)
 		wantStatus(t, w.signIn(t, "mobile").get("/inbox/"+id), http.StatusNotFound)
 
+		// The person page the notice leads to offers the placement to
+		// those who may place; placing is recorded.
+		county := w.signIn(t, "county")
+		r = county.get(personPath(shan))
+		wantBody(t, r, "安排流动党组织")
+		p, _ := w.svc.Person(ctx, w.actorOf(t, "county"), shan)
+		wantRedirect(t, county.post(personPath(shan)+"/place", url.Values{"org": {itoa(w.orgs["M2"].ID)}, "version": {itoa(p.Membership.Version)}}),
+			personPath(shan))
+		if p, _ = w.svc.Person(ctx, w.actorOf(t, "county"), shan); p.Membership.MobileOrgID != w.orgs["M2"].ID {
+			t.Errorf("not placed: %+v", p.Membership)
+		}
+		r = county.post(personPath(shan)+"/place", url.Values{"org": {itoa(w.orgs["MB"].ID)}, "version": {"1"}})
+		wantStatus(t, r, http.StatusConflict)
+		wantNot(t, w.signIn(t, "host").get(personPath(w.people["张薇"])), "安排流动党组织")
+
 		// The API: /me with the own record and certificate, a move, the
 		// notices.
 		r = w.api(t, "member", http.MethodGet, "/api/v1/me", "")

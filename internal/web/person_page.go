@@ -32,6 +32,7 @@ type personPageData struct {
 	Value     string // its clear value, shown once
 	Revealed  bool
 	History   []store.PersonEvent // newest first
+	Placement *placementView      // suggestions for those who may place the member (placement.go)
 }
 
 // RevealForm is the form of one field: the one that failed keeps its
@@ -76,6 +77,7 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d.P, d.CanReveal = personRow{p}, canSomewhere(a, authz.SensitiveRead)
+	d.Placement = h.placementFor(r, a, p)
 	if d.History, err = h.svc.PersonHistory(r.Context(), a, p.ID); err != nil {
 		h.fail(w, r, err)
 		return

@@ -138,6 +138,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /people/{id}/reveal", h.revealPerson)
 	mux.HandleFunc("GET /people/{id}/certificate", h.personCertificate)
 	mux.HandleFunc("POST /people/{id}/certificate", h.issueCertificate)
+	mux.HandleFunc("POST /people/{id}/place", h.placePerson)
 	mux.HandleFunc("GET /me", h.me)
 	mux.HandleFunc("GET /me/certificate", h.ownCertificate)
 	mux.HandleFunc("GET /me/move", h.moveForm)

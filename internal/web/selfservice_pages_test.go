@@ -12,7 +12,9 @@ import (
 func init() { moreSamples = append(moreSamples, memberSamples) }
 
 // memberSamples are the member's own pages, the certificate and its
-// check, the inbox and the account page with a linked record.
+// check, the inbox, and more variants of the person and account pages
+// (added to their own samples: a later sample set replaces a page's
+// earlier one, and this file's init runs after person_pages_test.go's).
 func memberSamples() map[string][]any {
 	rows := samplePeople()
 	withCert := rows[0]
@@ -40,6 +42,8 @@ func memberSamples() map[string][]any {
 			Args: map[string]any{"Name": "单雄信", "Place": "江苏省 无锡市 新吴区", "Employer": "无锡某电子厂", "Date": "2026-11-20"}},
 		{Notification: store.Notification{ID: 1, Kind: "move_report", MsgID: "notice.move_reported", CreatedAt: at, ReadAt: &at}},
 	}
+	placement := &placementView{Suggestions: suggestions, Version: 3, Current: 4}
+	placed := &placementView{Suggestions: []service.Suggestion{{Org: domain.Org{ID: 4, Name: "灌南县驻杭州流动党委第三支部"}}}, Current: 4}
 	linked := form(map[string]string{"id_number": "11010519491231002X"}, map[string]string{"id_number": "已关联到账号 shan"}, "")
 	return map[string][]any{
 		"certificate": {
@@ -58,10 +62,11 @@ func memberSamples() map[string][]any {
 		},
 		"move_done": {moveDoneData{P: rows[0], Suggestions: suggestions}, moveDoneData{P: rows[2]}},
 		"inbox":     {inboxData{Rows: notices, MoreURL: "/inbox?before=1", Unread: 1}, inboxData{}},
-		"account_admin": {
+		"person": append(personSamples()["person"], personPageData{P: withCert, Placement: placement},
+			personPageData{P: rows[1], Placement: &placementView{}}, personPageData{P: rows[0], Placement: placed}),
+		"account_admin": append(samples()["account_admin"],
 			accountAdminData{Account: view, GrantForm: form(nil, nil, ""), ResetForm: form(nil, nil, ""), LinkForm: linked, Person: &rows[0], CanManage: true},
-			accountAdminData{Account: view, GrantForm: form(nil, nil, ""), ResetForm: form(nil, nil, ""), Person: &rows[0]},
-		},
+			accountAdminData{Account: view, GrantForm: form(nil, nil, ""), ResetForm: form(nil, nil, ""), Person: &rows[0]}),
 	}
 }
 
