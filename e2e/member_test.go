@@ -129,7 +129,7 @@ func TestMemberOnPhone(t *testing.T) {
 	if err := chromedp.Do(office, chromedp.Click(`.notice-unread a`), chromedp.WaitVisible(`a[href$="/certificate"]`)); err != nil {
 		t.Fatal(err)
 	}
-	wantText(t, "person page", text(t, office, `main`), "无锡新吴电子有限公司", "GN-2026-00015", "安排流动党组织", "驻无锡流动党支部")
+	wantText(t, "person page", text(t, office, `main`), "无锡新吴电子有限公司", "GN-2026-00015", "安排流动党组织")
 	screenshot(t, office, "member-person-page")
 
 	// Anyone may check the certificate; a damaged code proves nothing.
