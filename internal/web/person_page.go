@@ -77,11 +77,11 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d.P, d.CanReveal = personRow{p}, canSomewhere(a, authz.SensitiveRead)
-	d.Placement = h.placementFor(r, a, p)
 	if d.History, err = h.svc.PersonHistory(r.Context(), a, p.ID); err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	d.Placement = h.placementFor(r, a, p, d.History)
 	h.renderAt(w, r, personURL(p.ID), status, "person", p.Name, d)
 }
 

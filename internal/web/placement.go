@@ -7,12 +7,13 @@ import (
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
 	"gongjian/internal/service"
+	"gongjian/internal/store"
 )
 
-// On a member's page, for those who may place the member: the mobile
-// branches the service suggests (place first, then trade, then room), each
-// with its reasons in words and a button that places the member there. A
-// reported move's notice links here.
+// On a member's page, when a placement is due and for those who may place
+// the member: the mobile branches the service suggests (place first, then
+// trade, then room), each with its reasons in words and a button that
+// places the member there. A reported move's notice links here.
 
 // placementView is what the person page's member section shows.
 type placementView struct {
@@ -21,10 +22,17 @@ type placementView struct {
 	Current     domain.OrgID
 }
 
-// placementFor reads the suggestions for a member the actor may place;
-// nil for anyone else (the service decides, and a refusal shows nothing).
-func (h *Handler) placementFor(r *http.Request, a *authz.Actor, p domain.Person) *placementView {
+// placementFor reads the suggestions for a member the actor may place,
+// when a placement is due: the member is unplaced, or the latest change in
+// the history is a reported move. Otherwise, and for anyone who may not
+// place the member (the service decides), it is nil: ranking reads every
+// mobile branch's member count, too much for every page view.
+func (h *Handler) placementFor(r *http.Request, a *authz.Actor, p domain.Person, history []store.PersonEvent) *placementView {
 	if p.Membership == nil || !canSomewhere(a, authz.PersonWrite) {
+		return nil
+	}
+	moved := len(history) > 0 && history[0].Kind == "move_reported"
+	if p.Membership.MobileOrgID != 0 && !moved {
 		return nil
 	}
 	sg, err := h.svc.SuggestPlacement(r.Context(), a, p.ID)
