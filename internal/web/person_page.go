@@ -37,6 +37,7 @@ type personPageData struct {
 	ContactForm *Form
 	Contacts    contactsView
 	CanEdit     bool
+	Placement   *placementView // suggestions for those who may place the member (placement.go)
 }
 
 // RevealForm is the form of one field: the one that failed keeps its
@@ -90,6 +91,7 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d.CanEdit = d.Contacts.CanWrite
+	d.Placement = h.placementFor(r, a, p, d.History)
 	h.renderAt(w, r, personURL(p.ID), status, "person", p.Name, d)
 }
 
