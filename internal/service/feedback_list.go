@@ -56,6 +56,32 @@ func (s *Service) feedbackWriters(ctx context.Context, q store.Q, a *authz.Actor
 	return out, names, nil
 }
 
+// Sides tells which parts of feedback and evaluations an actor takes, for
+// the pages to choose their tabs and links (the service decides again on
+// every action).
+type Sides struct {
+	Writes   bool // writes feedback: an agreement granting it, or a mobile-side role
+	Answers  bool // answers feedback and confirms ratings: an origin-side role
+	Proposes bool // proposes ratings: a role on the mobile or the origin side
+}
+
+// ConductSides reads the actor's sides from its reach.
+func ConductSides(a *authz.Actor) Sides {
+	var s Sides
+	for _, r := range a.Reach {
+		switch {
+		case r.Agreement != 0:
+			s.Writes = s.Writes || slices.Contains(r.Caps, domain.CapFeedback)
+		case !roleHolds(r.Role, authz.FeedbackWrite):
+		case r.Side == domain.SideMobile:
+			s.Writes, s.Proposes = true, true
+		case r.Side == domain.SideOrigin:
+			s.Answers, s.Proposes = true, true
+		}
+	}
+	return s
+}
+
 func roleHolds(role string, p authz.Perm) bool {
 	info, ok := authz.Role(role)
 	return ok && slices.Contains(info.Perms, p)

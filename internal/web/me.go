@@ -5,6 +5,7 @@ import (
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
+	"gongjian/internal/service"
 )
 
 // A member's own page, laid out for a phone: the account's roles and, when
@@ -20,6 +21,8 @@ type meData struct {
 	Member  bool       // the account holds the member role
 	Person  *personRow // the own record, when found
 	Pending bool       // a member whose record could not be matched yet
+	// Conduct is the member's own feedback and evaluation history.
+	Conduct *service.ConductRecord
 }
 
 func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
@@ -33,6 +36,10 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			d.Person = &personRow{own}
+			if d.Conduct, err = h.svc.OwnConduct(r.Context(), p.Actor); err != nil {
+				h.fail(w, r, err)
+				return
+			}
 		case domain.CodeOf(err) == domain.CodeNotFound:
 			d.Pending = true
 		default:

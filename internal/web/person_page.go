@@ -6,6 +6,7 @@ import (
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
+	"gongjian/internal/service"
 	"gongjian/internal/store"
 )
 
@@ -32,6 +33,9 @@ type personPageData struct {
 	Value     string // its clear value, shown once
 	Revealed  bool
 	History   []store.PersonEvent // newest first
+	// Conduct is the member's feedback and evaluations, for a reader on
+	// either side of them; nil leaves the section out.
+	Conduct *service.ConductRecord
 }
 
 // RevealForm is the form of one field: the one that failed keeps its
@@ -77,6 +81,10 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 	}
 	d.P, d.CanReveal = personRow{p}, canSomewhere(a, authz.SensitiveRead)
 	if d.History, err = h.svc.PersonHistory(r.Context(), a, p.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if d.Conduct, err = h.svc.MemberConduct(r.Context(), a, p.ID); err != nil {
 		h.fail(w, r, err)
 		return
 	}
