@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"sort"
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
@@ -44,6 +45,9 @@ func (s *Service) memberHistory(ctx context.Context, q store.Q, id domain.Person
 		return nil, err
 	}
 	r.FollowUps, err = store.ListFollowUps(ctx, q, store.FollowUpQuery{Scope: all, Person: id, Limit: maxConductEvaluations})
+	// Newest period first, whatever order they were entered in.
+	sort.SliceStable(r.Feedback, func(i, j int) bool { return r.Feedback[i].Quarter > r.Feedback[j].Quarter })
+	sort.SliceStable(r.Evaluations, func(i, j int) bool { return r.Evaluations[i].Year > r.Evaluations[j].Year })
 	return r, err
 }
 
