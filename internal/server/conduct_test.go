@@ -96,6 +96,13 @@ func TestAPIConduct(t *testing.T) {
 		if !strings.Contains(e.Error.Message, "未授予") {
 			t.Errorf("refusal %q does not say why", e.Error.Message)
 		}
+		for _, who := range []string{"county", "home", "mobile", "host"} {
+			for _, p := range []string{"/api/v1/feedback", "/api/v1/feedback/due", "/api/v1/people/" + shan + "/conduct"} {
+				r := call(who, http.MethodGet, p, "")
+				wantStatus(t, r, http.StatusOK)
+				wantMasked(t, who+" "+p, r.body)
+			}
+		}
 		waiting := decodeJSON[struct{ Feedback []feedbackJSON }](t, call("home", http.MethodGet, "/api/v1/feedback?list=waiting", ""))
 		if len(waiting.Feedback) != 1 || waiting.Feedback[0].ID != f.ID {
 			t.Fatalf("waiting %+v", waiting)

@@ -41,21 +41,16 @@ func (s *Service) EvaluationPolicy(ctx context.Context) (domain.EvaluationPolicy
 // it binds every member of the county, so it takes feedback:write at each
 // root of the origin side (the county officer).
 func (s *Service) CanSetEvaluationPolicy(ctx context.Context, a *authz.Actor) (bool, error) {
-	all, err := store.ListOrgs(ctx, s.db.Read(), store.OrgQuery{Read: authz.OrgFilter{Prefixes: []string{"/"}}, Side: domain.SideOrigin})
-	if err != nil {
+	roots, err := store.RootOrgs(ctx, s.db.Read(), domain.SideOrigin)
+	if err != nil || len(roots) == 0 {
 		return false, err
 	}
-	roots := 0
-	for _, o := range all {
-		if o.ParentID != 0 {
-			continue
-		}
-		roots++
+	for _, o := range roots {
 		if !homeSide(a, o) {
 			return false, nil
 		}
 	}
-	return roots > 0, nil
+	return true, nil
 }
 
 // SetEvaluationPolicy stores a new policy, audited with the old one.

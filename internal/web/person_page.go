@@ -33,6 +33,11 @@ type personPageData struct {
 	Value     string // its clear value, shown once
 	Revealed  bool
 	History   []store.PersonEvent // newest first
+	// ContactForm is the contact form that came back with an error, or
+	// nil; Contacts is the contact section (partials/person_contacts.html).
+	ContactForm *Form
+	Contacts    contactsView
+	CanEdit     bool
 	// Conduct is the member's feedback and evaluations, for a reader on
 	// either side of them; nil leaves the section out.
 	Conduct *service.ConductRecord
@@ -84,6 +89,11 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 		h.fail(w, r, err)
 		return
 	}
+	if d.Contacts, err = h.contactsFor(r.Context(), a, p.ID, d.ContactForm); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.CanEdit = d.Contacts.CanWrite
 	if d.Conduct, err = h.svc.MemberConduct(r.Context(), a, p.ID); err != nil {
 		h.fail(w, r, err)
 		return
