@@ -61,15 +61,6 @@ type Evaluation struct {
 	FollowUpClosed bool
 }
 
-// Final is the rating that counts: the confirmed one, or the proposed one
-// while the evaluation is not confirmed.
-func (e Evaluation) Final() Rating {
-	if e.State == EvaluationConfirmed {
-		return e.Rating
-	}
-	return e.Proposed
-}
-
 // EvaluationPolicy is the county's setting for the evaluation: whether
 // probationary members are rated (common practice says not; the rules
 // are unverified) and the largest share of excellent ratings per

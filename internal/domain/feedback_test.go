@@ -49,15 +49,7 @@ func TestEvaluationPolicy(t *testing.T) {
 	}
 }
 
-func TestEvaluationFinalAndCounts(t *testing.T) {
-	e := Evaluation{State: EvaluationProposed, Proposed: RatingQualified}
-	if e.Final() != RatingQualified {
-		t.Fatal(e.Final())
-	}
-	e.State, e.Rating = EvaluationConfirmed, RatingBasic
-	if e.Final() != RatingBasic {
-		t.Fatal(e.Final())
-	}
+func TestRatingCountsAndOverdue(t *testing.T) {
 	c := RatingCounts{Confirmed: map[Rating]int{RatingExcellent: 2, RatingQualified: 4}, Pending: 3}
 	if c.Total() != 9 || c.Count(RatingExcellent) != 2 || c.Count(RatingUnqualified) != 0 {
 		t.Fatalf("%+v", c)

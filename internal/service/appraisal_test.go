@@ -293,6 +293,12 @@ func TestConductRecordOnPersonAndOwnPage(t *testing.T) {
 		if r, _ := w.svc.MemberConduct(ctx, w.actor(t, "mobile"), w.people["单雄信"]); r == nil || !r.CanWrite || !r.CanPropose {
 			t.Fatalf("mobile reads %+v", r)
 		}
+		// Once written for the quarter, the page no longer offers to.
+		w.write(t, "mobile", "单雄信", "2026-Q4")
+		if r, _ := w.svc.MemberConduct(ctx, w.actor(t, "mobile"), w.people["单雄信"]); r == nil || r.CanWrite || len(r.Feedback) != 3 ||
+			r.Feedback[0].Quarter != "2026-Q4" || r.Evaluations[0].Year != 2026 {
+			t.Fatalf("mobile reads after writing %+v", r)
+		}
 		for _, who := range []string{"host2", "cases"} {
 			if r, _ := w.svc.MemberConduct(ctx, w.actor(t, who), w.people["单雄信"]); r != nil {
 				t.Errorf("%s reads %+v", who, r)
@@ -308,7 +314,7 @@ func TestConductRecordOnPersonAndOwnPage(t *testing.T) {
 		}
 		w.accounts["shan"] = acc
 		own, err := w.svc.OwnConduct(ctx, w.actor(t, "shan"))
-		if err != nil || own == nil || len(own.Feedback) != 2 || len(own.Evaluations) != 2 {
+		if err != nil || own == nil || len(own.Feedback) != 3 || len(own.Evaluations) != 2 {
 			t.Fatalf("own %+v (%v)", own, err)
 		}
 		for _, f := range own.Feedback {

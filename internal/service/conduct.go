@@ -81,10 +81,19 @@ func (s *Service) MemberConduct(ctx context.Context, a *authz.Actor, id domain.P
 	}
 	rated := m.Status == domain.StatusFull || m.Status == domain.StatusProbationary
 	if mob.ID != 0 && rated {
-		_, err := s.writerFor(ctx, q, a, mob)
-		r.CanWrite = err == nil
+		if w, err := s.writerFor(ctx, q, a, mob); err == nil {
+			done, err := store.FeedbackExists(ctx, q, id, r.Quarter, w.org.ID)
+			if err != nil {
+				return nil, err
+			}
+			r.CanWrite = !done
+		}
 	}
-	if pol, err := s.EvaluationPolicy(ctx); err == nil && pol.Rates(m.Status) {
+	pol, err := s.EvaluationPolicy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if pol.Rates(m.Status) && !confirmedIn(r.Evaluations, r.Year) {
 		org := mob
 		if org.ID == 0 {
 			org = home
@@ -92,6 +101,16 @@ func (s *Service) MemberConduct(ctx context.Context, a *authz.Actor, id domain.P
 		r.CanPropose = proposes(a, org) == nil
 	}
 	return r, nil
+}
+
+// confirmedIn reports whether the year's evaluation is confirmed already.
+func confirmedIn(es []domain.Evaluation, year int) bool {
+	for _, e := range es {
+		if e.Year == year && e.State == domain.EvaluationConfirmed {
+			return true
+		}
+	}
+	return false
 }
 
 // OwnConduct is the signed-in member's own history: the feedback as

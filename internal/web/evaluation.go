@@ -67,9 +67,6 @@ func (d evaluationsData) Over(c domain.RatingCounts) bool {
 	return c.Count(domain.RatingExcellent)*d.Den > c.Total()*d.Num
 }
 
-// Confirmed is a row's confirmed ratings.
-func (d evaluationsData) Confirmed(c domain.RatingCounts) int { return c.Total() - c.Pending }
-
 func (h *Handler) evaluations(w http.ResponseWriter, r *http.Request) {
 	h.showEvaluations(w, r, http.StatusOK, nil)
 }
