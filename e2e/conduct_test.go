@@ -181,6 +181,15 @@ func TestConductDistributionAndPhoneHistory(t *testing.T) {
 	}
 	screenshot(t, home, "evaluation-confirm")
 
+	host := browser(t, 1366, 900)
+	gongshu := s.account(t, "gongshu")
+	signIn(t, host, s.URL, gongshu.Name, gongshu.Password, "")
+	if err := chromedp.Do(host, chromedp.Navigate(s.URL+"/feedback"), chromedp.WaitVisible(`table`),
+		chromedp.Click(`table a[href^="/feedback/new"]`), chromedp.WaitVisible(`form[action="/feedback"]`)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, host, "feedback-write")
+
 	phone := browser(t, 390, 844)
 	member := s.account(t, "member")
 	signIn(t, phone, s.URL, member.Name, member.Password, "")
