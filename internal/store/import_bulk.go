@@ -200,7 +200,8 @@ func insertMemberships(ctx context.Context, tx Tx, ps []PersonRow, ids []domain.
 	for i, p := range ps {
 		if m := p.Membership; m != nil {
 			args = append(args, ids[i], string(m.Status), m.JoinedOn, m.FullOn, m.HomeOrgID, nullOrg(m.MobileOrgID),
-				m.CertificateNo, m.CertificateTo, m.CertificateFrom, m.LastContactOn, contactState(m.ContactState))
+				m.CertificateNo, m.CertificateTo, m.CertificateFrom, m.LastContactOn, contactState(m.ContactState),
+				m.ContactStateOn)
 			n++
 		}
 	}
@@ -208,8 +209,8 @@ func insertMemberships(ctx context.Context, tx Tx, ps []PersonRow, ids []domain.
 		return nil
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (person_id, status, joined_on, full_on, home_org_id,
-		mobile_org_id, certificate_no, certificate_to, certificate_from, last_contact_on, contact_state) VALUES `+
-		values(tx.Dialect(), n, 11), args...); err != nil {
+		mobile_org_id, certificate_no, certificate_to, certificate_from, last_contact_on, contact_state,
+		contact_state_on) VALUES `+values(tx.Dialect(), n, 12), args...); err != nil {
 		return fmt.Errorf("store: insert memberships: %w", err)
 	}
 	return nil
