@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
@@ -43,10 +45,10 @@ func (s *Service) RegisterPeople(ctx context.Context, a *authz.Actor, people []N
 	if err != nil {
 		return nil, err
 	}
-	rows := make([]store.PersonRow, len(people))
+	rows, errs := s.prepareAll(people)
 	seen := make(map[string]int, len(people))
-	for i, in := range people {
-		p, err := s.preparePerson(in)
+	for i, p := range rows {
+		err := errs[i]
 		if err == nil && len(p.IDIndex) == 0 {
 			err = domain.Invalid("id_number", "check.id.empty", nil)
 		}
@@ -60,7 +62,6 @@ func (s *Service) RegisterPeople(ctx context.Context, a *authz.Actor, people []N
 			return nil, &BulkError{Index: i, Err: err}
 		}
 		seen[string(p.IDIndex)] = i
-		rows[i] = p
 	}
 	var ids []domain.PersonID
 	err = s.db.Tx(ctx, func(tx store.Tx) error {
@@ -80,4 +81,22 @@ func (s *Service) RegisterPeople(ctx context.Context, a *authz.Actor, people []N
 		return nil, err
 	}
 	return ids, nil
+}
+
+// prepareAll runs preparePerson over a batch on every processor: sealing
+// and indexing are most of a registration's own work, and the rows are
+// independent.
+func (s *Service) prepareAll(people []NewPerson) ([]store.PersonRow, []error) {
+	rows, errs := make([]store.PersonRow, len(people)), make([]error, len(people))
+	workers := min(runtime.GOMAXPROCS(0), 1+len(people)/500)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(people); i += workers {
+				rows[i], errs[i] = s.preparePerson(people[i])
+			}
+		})
+	}
+	wg.Wait()
+	return rows, errs
 }
