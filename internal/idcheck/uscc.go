@@ -30,9 +30,10 @@ type USCC struct {
 	Warnings []string
 }
 
-// usccAlphabet lists the 31 characters of GB 32100 in value order; I, O,
+// USCCAlphabet lists the 31 characters of GB 32100 in value order; I, O,
 // Z, S and V are left out because they read like 1, 0, 2, 5 and U.
-const usccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+// Generators of credit codes draw from it.
+const USCCAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 // usccWeights are 3^i mod 31.
 var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
@@ -85,7 +86,7 @@ func ParseUSCC(s string) (USCC, error) {
 		return USCC{Code: n, Legacy: true, OrgCode: org}, nil
 	}
 	for i, r := range n {
-		if r > 0x7F || strings.IndexByte(usccAlphabet, byte(r)) < 0 {
+		if r > 0x7F || strings.IndexByte(USCCAlphabet, byte(r)) < 0 {
 			return USCC{}, newError(CodeUSCCChars, "pos", 1+len([]rune(n[:i])), "char", string(r))
 		}
 	}
@@ -140,9 +141,9 @@ func checkOrgCode(org string, pos int) error {
 func usccCheck(body string) byte {
 	sum := 0
 	for i, w := range usccWeights {
-		sum += strings.IndexByte(usccAlphabet, body[i]) * w
+		sum += strings.IndexByte(USCCAlphabet, body[i]) * w
 	}
-	return usccAlphabet[(31-sum%31)%31]
+	return USCCAlphabet[(31-sum%31)%31]
 }
 
 // orgCheck is the GB 11714 check character of an organization code's
@@ -177,7 +178,7 @@ func CompleteUSCC(body string) (code string, ok bool) {
 		return "", false
 	}
 	for i := 0; i < len(body); i++ {
-		if strings.IndexByte(usccAlphabet, body[i]) < 0 {
+		if strings.IndexByte(USCCAlphabet, body[i]) < 0 {
 			return "", false
 		}
 	}
