@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 
 	"gongjian/internal/authz"
@@ -63,11 +65,26 @@ func (s *Service) RegisterPeople(ctx context.Context, a *authz.Actor, people []N
 		}
 		seen[string(p.IDIndex)] = i
 	}
-	var ids []domain.PersonID
+	// Written in pinyin order: the name indexes (sort key, pinyin,
+	// initials) then take each batch's rows page by page instead of
+	// scattered over the tree.
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int { return strings.Compare(rows[i].SortKey, rows[j].SortKey) })
+	sorted := make([]store.PersonRow, len(rows))
+	for k, i := range order {
+		sorted[k] = rows[i]
+	}
+	ids := make([]domain.PersonID, len(rows))
 	err = s.db.Tx(ctx, func(tx store.Tx) error {
-		var err error
-		if ids, err = store.InsertPersons(ctx, tx, rows, "registered", "{}", a.Name, s.Today(), s.Now()); err != nil {
+		got, err := store.InsertPersons(ctx, tx, sorted, "registered", "{}", a.Name, s.Today(), s.Now())
+		if err != nil {
 			return err
+		}
+		for k, i := range order {
+			ids[i] = got[k]
 		}
 		if then != nil {
 			if err := then(ctx, tx, ids); err != nil {
