@@ -134,14 +134,15 @@ func StandardFor(ss []DuesStandard, m Month) (DuesStandard, bool) {
 // DuesPayment is one member's payment for one month. Several months paid
 // at once (a quarter) are several payments with the same paid date.
 type DuesPayment struct {
-	ID       int64
-	PersonID PersonID
-	Month    Month
-	Amount   Money
-	Standard Money // the standard in force for that month when paid
-	Retained Money // the collecting organization's share (RetainedOf)
-	Channel  PayChannel
-	PaidOn   Date
+	ID         int64
+	PersonID   PersonID
+	PersonName string // for lists
+	Month      Month
+	Amount     Money
+	Standard   Money // the standard in force for that month when paid
+	Retained   Money // the collecting organization's share (RetainedOf)
+	Channel    PayChannel
+	PaidOn     Date
 	// OrgID is the collecting organization: the member's mobile
 	// organization or home organization, as Side says.
 	OrgID   OrgID

@@ -336,7 +336,7 @@ func (s *Service) duesRows(ctx context.Context, q store.Q, p store.PersonRow, or
 			return nil, &domain.Error{Code: domain.CodeRule, Field: "hardship", MsgID: "dues.below_standard",
 				Args: map[string]any{"Month": m.String(), "Standard": yuan(st.Amount)}}
 		}
-		out = append(out, domain.DuesPayment{PersonID: p.ID, Month: m, Amount: amount, Standard: st.Amount,
+		out = append(out, domain.DuesPayment{PersonID: p.ID, PersonName: p.Name, Month: m, Amount: amount, Standard: st.Amount,
 			Retained: rules.RetainedOf(amount, st.Amount), Channel: in.Channel, PaidOn: in.PaidOn, OrgID: org.ID, OrgName: org.Name,
 			Side: org.Side, Hardship: in.Hardship, BackPay: in.BackPay, Note: in.Note, RecordedBy: by, RecordedAt: s.Now()})
 	}

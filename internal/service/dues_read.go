@@ -220,26 +220,26 @@ func (s *Service) ExportOrgDues(ctx context.Context, a *authz.Actor, org domain.
 }
 
 // ExportDuesPayments lists the payments an organization's subtree
-// collected in a year, with the retained share of each: throttled and
-// audited.
-func (s *Service) ExportDuesPayments(ctx context.Context, a *authz.Actor, org domain.OrgID, year int) ([]domain.DuesPayment, error) {
+// collected in a year (zero: this year), with the retained share of each:
+// throttled and audited.
+func (s *Service) ExportDuesPayments(ctx context.Context, a *authz.Actor, org domain.OrgID, year int) (domain.Org, []domain.DuesPayment, error) {
 	q := s.db.Read()
 	o, err := s.duesOrg(ctx, q, a, org)
 	if err != nil {
-		return nil, err
+		return o, nil, err
 	}
 	if year == 0 {
 		year = s.Today().Time().Year()
 	}
 	if err := s.throttle(ctx, a, throttle.Export); err != nil {
-		return nil, err
+		return o, nil, err
 	}
 	list, err := store.DuesPaymentsCollected(ctx, q, o.Path, domain.NewMonth(year, 1), domain.NewMonth(year, 12))
 	if err != nil {
-		return nil, err
+		return o, nil, err
 	}
 	s.recordAlone(ctx, a, "dues.export_payments", "org", fmt.Sprint(org), "ok", map[string]any{"rows": len(list), "year": year})
-	return list, nil
+	return o, list, nil
 }
 
 // duesOrg reads an organization the actor may read the dues of.

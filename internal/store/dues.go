@@ -115,10 +115,10 @@ func AddDuesPayment(ctx context.Context, q Q, p domain.DuesPayment) (int64, erro
 	return id, nil
 }
 
-const paymentCols = `d.id, d.person_id, d.month, d.amount, d.standard, d.retained, d.channel, d.paid_on, d.org_id, o.name, d.side,
+const paymentCols = `d.id, d.person_id, pp.name, d.month, d.amount, d.standard, d.retained, d.channel, d.paid_on, d.org_id, o.name, d.side,
 	d.hardship, d.backpay, d.note, d.recorded_by, d.recorded_at`
 
-const paymentFrom = ` FROM dues_payments d JOIN orgs o ON o.id = d.org_id`
+const paymentFrom = ` FROM dues_payments d JOIN orgs o ON o.id = d.org_id JOIN persons pp ON pp.id = d.person_id`
 
 func collectPayments(rows *sql.Rows, err error) ([]domain.DuesPayment, error) {
 	if err != nil {
@@ -129,7 +129,7 @@ func collectPayments(rows *sql.Rows, err error) ([]domain.DuesPayment, error) {
 	for rows.Next() {
 		var p domain.DuesPayment
 		var channel, side string
-		if err := rows.Scan(&p.ID, &p.PersonID, &p.Month, &p.Amount, &p.Standard, &p.Retained, &channel, &p.PaidOn, &p.OrgID,
+		if err := rows.Scan(&p.ID, &p.PersonID, &p.PersonName, &p.Month, &p.Amount, &p.Standard, &p.Retained, &channel, &p.PaidOn, &p.OrgID,
 			&p.OrgName, &side, &p.Hardship, &p.BackPay, &p.Note, &p.RecordedBy, &p.RecordedAt); err != nil {
 			return nil, fmt.Errorf("store: dues payments: %w", err)
 		}

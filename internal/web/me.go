@@ -5,6 +5,7 @@ import (
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
+	"gongjian/internal/service"
 )
 
 // A member's own page, laid out for a phone: the account's roles and, when
@@ -20,6 +21,9 @@ type meData struct {
 	Member  bool       // the account holds the member role
 	Person  *personRow // the own record, when found
 	Pending bool       // a member whose record could not be matched yet
+
+	// Dues is the member's own dues card (dues_cards.go).
+	Dues *service.MemberDues
 }
 
 func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
@@ -33,6 +37,7 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			d.Person = &personRow{own}
+			d.Dues = h.ownDues(r)
 		case domain.CodeOf(err) == domain.CodeNotFound:
 			d.Pending = true
 		default:

@@ -6,6 +6,7 @@ import (
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
+	"gongjian/internal/service"
 	"gongjian/internal/store"
 )
 
@@ -32,6 +33,7 @@ type personPageData struct {
 	Value     string // its clear value, shown once
 	Revealed  bool
 	History   []store.PersonEvent // newest first
+	Dues      *service.MemberDues // the dues card (dues_cards.go); nil: none to show
 }
 
 // RevealForm is the form of one field: the one that failed keeps its
@@ -80,6 +82,7 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 		h.fail(w, r, err)
 		return
 	}
+	d.Dues = h.personDues(r, p.ID)
 	h.renderAt(w, r, personURL(p.ID), status, "person", p.Name, d)
 }
 

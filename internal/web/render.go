@@ -197,6 +197,9 @@ func navFor(a *authz.Actor, current string) []NavItem {
 	if canSomewhere(a, authz.PersonRead) {
 		items = append(items, NavItem{Key: "web.coverage.nav", URL: "/people/coverage"})
 	}
+	if canSomewhere(a, authz.DuesRead) {
+		items = append(items, NavItem{Key: "web.dues.nav", URL: "/dues"})
+	}
 	if a.Has(authz.RoleMember) {
 		items = append(items, NavItem{Key: "web.me.nav", URL: "/me"})
 	}
