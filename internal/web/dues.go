@@ -21,7 +21,7 @@ import (
 // shown in yuan and kept in fen.
 
 func init() {
-	funcs["yuan"] = yuanText
+	funcs["yuan"] = yuanGrouped
 	funcs["channelKey"] = channelKey
 	funcs["basisKey"] = func(b domain.DuesBasis) string { return "dues.basis." + string(b) }
 	funcs["rateText"] = rateText
@@ -49,6 +49,21 @@ func yuanText(m domain.Money) string {
 		sign, m = "-", -m
 	}
 	return sign + strconv.FormatInt(int64(m/100), 10) + "." + strconv.FormatInt(int64(m%100/10), 10) + strconv.FormatInt(int64(m%10), 10)
+}
+
+// yuanGrouped is yuanText with thousands separated, for pages:
+// 520000 → "5,200.00".
+func yuanGrouped(m domain.Money) string {
+	s := yuanText(m)
+	sign, digits := "", s
+	if strings.HasPrefix(s, "-") {
+		sign, digits = "-", s[1:]
+	}
+	whole, frac, _ := strings.Cut(digits, ".")
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + "," + whole[i:]
+	}
+	return sign + whole + "." + frac
 }
 
 // rateText shows a rate in per ten thousand as a percentage: 150 → "1.5".

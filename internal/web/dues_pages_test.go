@@ -197,6 +197,9 @@ func TestYuanAndPercentForms(t *testing.T) {
 			t.Errorf("%q accepted", bad)
 		}
 	}
+	if yuanGrouped(123456789) != "1,234,567.89" || yuanGrouped(-100000) != "-1,000.00" || yuanGrouped(99999) != "999.99" {
+		t.Error("yuanGrouped")
+	}
 	if yuanText(12345) != "123.45" || yuanText(5) != "0.05" || yuanText(-120) != "-1.20" {
 		t.Error("yuanText")
 	}
