@@ -22,7 +22,7 @@ import (
 
 func init() {
 	funcs["yuan"] = yuanGrouped
-	funcs["channelKey"] = channelKey
+	funcs["payChannelKey"] = payChannelKey
 	funcs["basisKey"] = func(b domain.DuesBasis) string { return "dues.basis." + string(b) }
 	funcs["rateText"] = rateText
 	funcs["memberStatusKey"] = statusKeyOf
@@ -72,9 +72,9 @@ func rateText(per10000 int) string {
 	return strings.TrimSuffix(strings.TrimSuffix(s, "0"), ".0")
 }
 
-// channelKey is the catalogue key of a payment channel ("other" is a
+// payChannelKey is the catalogue key of a payment channel ("other" is a
 // plural form's name in the catalogue, hence its own key).
-func channelKey(c domain.PayChannel) string {
+func payChannelKey(c domain.PayChannel) string {
 	if c == domain.PayOther {
 		return "dues.channel.other_channel"
 	}

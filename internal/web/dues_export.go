@@ -89,7 +89,7 @@ func (h *Handler) duesPaymentsExport(w http.ResponseWriter, r *http.Request) {
 	rows := make([][]string, 0, len(list))
 	for _, p := range list {
 		rows = append(rows, []string{p.Month.String(), p.PersonName, yuanText(p.Amount), yuanText(p.Standard), yuanText(p.Retained),
-			l.T(channelKey(p.Channel)), p.PaidOn.String(), p.OrgName, p.Hardship, p.BackPay, p.Note, p.RecordedBy})
+			l.T(payChannelKey(p.Channel)), p.PaidOn.String(), p.OrgName, p.Hardship, p.BackPay, p.Note, p.RecordedBy})
 	}
 	year := q.Year
 	if year == 0 {

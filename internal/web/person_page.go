@@ -33,7 +33,14 @@ type personPageData struct {
 	Value     string // its clear value, shown once
 	Revealed  bool
 	History   []store.PersonEvent // newest first
-	Dues      *service.MemberDues // the dues card (dues_cards.go); nil: none to show
+	// ContactForm is the contact form that came back with an error, or
+	// nil; Contacts is the contact section (partials/person_contacts.html).
+	ContactForm *Form
+	Contacts    contactsView
+	CanEdit     bool
+
+	// Dues is the dues card (dues_cards.go); nil: none to show.
+	Dues *service.MemberDues
 }
 
 // RevealForm is the form of one field: the one that failed keeps its
@@ -82,6 +89,11 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 		h.fail(w, r, err)
 		return
 	}
+	if d.Contacts, err = h.contactsFor(r.Context(), a, p.ID, d.ContactForm); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.CanEdit = d.Contacts.CanWrite
 	d.Dues = h.personDues(r, p.ID)
 	h.renderAt(w, r, personURL(p.ID), status, "person", p.Name, d)
 }

@@ -196,6 +196,7 @@ func navFor(a *authz.Actor, current string) []NavItem {
 	}
 	if canSomewhere(a, authz.PersonRead) {
 		items = append(items, NavItem{Key: "web.coverage.nav", URL: "/people/coverage"})
+		items = append(items, NavItem{Key: "web.contact.nav", URL: "/people/contact"})
 	}
 	if canSomewhere(a, authz.DuesRead) {
 		items = append(items, NavItem{Key: "web.dues.nav", URL: "/dues"})
@@ -213,9 +214,17 @@ func navFor(a *authz.Actor, current string) []NavItem {
 		items = append(items, NavItem{Key: "web.nav.policy", URL: "/admin/policy"})
 	}
 	items = append(items, NavItem{Key: "nav.account", URL: "/account"})
-	for i := range items {
-		u := items[i].URL
-		items[i].Active = current == u || (u != "/" && strings.HasPrefix(current, u+"/"))
+	// The item whose address is the longest prefix of the current one is
+	// active: /people/contact marks "lost contact", not "people" as well.
+	best := -1
+	for i, it := range items {
+		u := it.URL
+		if (current == u || (u != "/" && strings.HasPrefix(current, u+"/"))) && (best < 0 || len(u) > len(items[best].URL)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		items[best].Active = true
 	}
 	return items
 }
