@@ -203,7 +203,7 @@ func (in DuesPaymentInput) check(today domain.Date) ([]domain.Month, error) {
 		return nil, domain.Invalid("months", "dues.months_required", nil)
 	case len(months) > maxDuesMonths:
 		return nil, domain.Invalid("months", "dues.months_too_many", map[string]any{"Max": maxDuesMonths})
-	case !months[0].Valid():
+	case slices.ContainsFunc(months, func(m domain.Month) bool { return !m.Valid() }):
 		return nil, domain.Invalid("months", "dues.month_invalid", nil)
 	case months[len(months)-1] > current:
 		return nil, domain.Invalid("months", "dues.month_future", map[string]any{"Month": months[len(months)-1].String()})

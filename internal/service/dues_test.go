@@ -137,6 +137,7 @@ func TestDuesPaymentRefusals(t *testing.T) {
 		}
 		refuse(pay(202612), domain.CodeInvalid, "dues.month_future")
 		refuse(pay(), domain.CodeInvalid, "dues.months_required")
+		refuse(pay(202512, 202513, 202601), domain.CodeInvalid, "dues.month_invalid")
 		in := pay(202611)
 		in.Channel = "cheque"
 		refuse(in, domain.CodeInvalid, "dues.channel_invalid")
