@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -59,8 +58,12 @@ func TestDuesGridAndMemberPhone(t *testing.T) {
 	}
 	var own domain.PersonID
 	for _, m := range members {
-		id, err := s.Service.CreatePerson(ctx, authz.System, service.NewPerson{Name: m.name, OriginOrgID: home, CityCode: "330100",
-			Membership: &domain.Membership{Status: domain.StatusFull, JoinedOn: domain.NewDate(2012, 7, 1), HomeOrgID: home, MobileOrgID: branch}})
+		in := service.NewPerson{Name: m.name, OriginOrgID: home, CityCode: "330100",
+			Membership: &domain.Membership{Status: domain.StatusFull, JoinedOn: domain.NewDate(2012, 7, 1), HomeOrgID: home, MobileOrgID: branch}}
+		if m.name == "孙小军" {
+			in.IDNumber = "11010519491231002X"
+		}
+		id, err := s.Service.CreatePerson(ctx, authz.System, in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,17 +80,25 @@ func TestDuesGridAndMemberPhone(t *testing.T) {
 		if len(months) == 0 {
 			continue
 		}
-		in := service.DuesPaymentInput{Months: months, Channel: domain.PayWeChat, PaidOn: s.Service.Today(), Side: domain.SideMobile,
+		pay := service.DuesPaymentInput{Months: months, Channel: domain.PayWeChat, PaidOn: s.Service.Today(), Side: domain.SideMobile,
 			BackPay: "年初统一补登"}
 		if m.name == "田大勇" {
 			low := domain.Money(1000)
-			in.Amount, in.Hardship = &low, "支委会研究、流动党委批准：家中困难减交"
+			pay.Amount, pay.Hardship = &low, "支委会研究、流动党委批准：家中困难减交"
 		}
-		if _, err := s.Service.RecordDues(ctx, sec, id, in); err != nil {
+		if _, err := s.Service.RecordDues(ctx, sec, id, pay); err != nil {
 			t.Fatalf("%s: %v", m.name, err)
 		}
 	}
 	if err := s.Service.CloseDuesMonth(ctx, sec, committee, now.Add(-3)); err != nil {
+		t.Fatal(err)
+	}
+	// The demo member's account is linked to 孙小军's record.
+	memberAcc, err := store.AccountByName(ctx, db.Read(), "member")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Service.BootstrapLinkPerson(ctx, memberAcc.ID, "11010519491231002X"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -97,7 +108,7 @@ func TestDuesGridAndMemberPhone(t *testing.T) {
 	// The secretary records 孙小军's September through the form, with
 	// this month, which the form checks by default; August (closed) and
 	// October stay owed.
-	page := s.URL + "/people/" + itoa(own) + "/dues"
+	page := s.URL + "/people/" + itoa(int64(own)) + "/dues"
 	last := now.Add(-2).String()
 	if err := chromedp.Do(desk, chromedp.Navigate(page), chromedp.WaitVisible(`#p-channel`),
 		chromedp.Click(`input[name="months"][value="`+last+`"]`),
@@ -112,7 +123,7 @@ func TestDuesGridAndMemberPhone(t *testing.T) {
 	}
 	screenshot(t, desk, "dues-member-desktop")
 
-	if err := chromedp.Do(desk, chromedp.Navigate(s.URL+"/orgs/"+itoa(committee)+"/dues"), chromedp.WaitVisible(`table.dues-grid`)); err != nil {
+	if err := chromedp.Do(desk, chromedp.Navigate(s.URL+"/orgs/"+itoa(int64(committee))+"/dues"), chromedp.WaitVisible(`table.dues-grid`)); err != nil {
 		t.Fatal(err)
 	}
 	body = text(t, desk, `main`)
@@ -135,5 +146,3 @@ func TestDuesGridAndMemberPhone(t *testing.T) {
 	}
 	screenshot(t, phone, "dues-me-phone")
 }
-
-func itoa[T ~int64](n T) string { return strconv.FormatInt(int64(n), 10) }

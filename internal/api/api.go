@@ -94,6 +94,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+Prefix+"/people/{id}/contacts", h.byID(h.contacts))
 	mux.HandleFunc("POST "+Prefix+"/people/{id}/contacts", h.byID(h.recordContact))
 	mux.HandleFunc("GET "+Prefix+"/people/contact-warnings", h.contactWarnings)
+	mux.HandleFunc("POST "+Prefix+"/me/move", h.reportMove)
+	mux.HandleFunc("GET "+Prefix+"/verify/{token}", h.verify)
+	mux.HandleFunc("GET "+Prefix+"/notifications", h.notifications)
+	mux.HandleFunc("POST "+Prefix+"/notifications/read", h.readNotifications)
 	h.registerDues(mux)
 }
 

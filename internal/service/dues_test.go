@@ -407,6 +407,9 @@ func TestDuesScope(t *testing.T) {
 		if err := w.svc.BootstrapGrant(ctx, acc, authz.RoleMember, w.orgs["MB"].Name); err != nil {
 			t.Fatal(err)
 		}
+		if err := db.Tx(ctx, func(tx store.Tx) error { return store.SetAccountPerson(ctx, tx, acc, p) }); err != nil {
+			t.Fatal(err)
+		}
 		own, err := w.svc.ActorFor(ctx, acc)
 		if err != nil {
 			t.Fatal(err)

@@ -38,6 +38,7 @@ type personPageData struct {
 	ContactForm *Form
 	Contacts    contactsView
 	CanEdit     bool
+	Placement   *placementView // suggestions for those who may place the member (placement.go)
 
 	// Dues is the dues card (dues_cards.go); nil: none to show.
 	Dues *service.MemberDues
@@ -94,6 +95,7 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d.CanEdit = d.Contacts.CanWrite
+	d.Placement = h.placementFor(r, a, p, d.History)
 	d.Dues = h.personDues(r, p.ID)
 	h.renderAt(w, r, personURL(p.ID), status, "person", p.Name, d)
 }
