@@ -12,8 +12,9 @@ import (
 // Party dues: the rules, an organization's dues (its grid, counts and
 // totals), closing a month, the payments its subtree collected, one
 // member's dues, setting a standard, recording a payment, and a member's
-// own dues. Amounts are whole fen ("…_fen"), months "YYYY-MM". No dues
-// DTO carries an ID number or phone; a member is named and linked by id.
+// own dues. Amounts are whole fen ("…_fen"), months "YYYY-MM". A member
+// appears by id and name (a member's dues add the masked ID number); no
+// dues DTO carries a phone or a clear number.
 
 func (h *Handler) registerDues(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+Prefix+"/dues/rules", h.duesRules)
@@ -26,10 +27,6 @@ func (h *Handler) registerDues(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+Prefix+"/people/{id}/dues/payments", h.recordDues)
 	mux.HandleFunc("GET "+Prefix+"/me/dues", h.ownDues)
 }
-
-// personRefDTO names a person by id and name, as orgRefDTO does an
-// organization.
-type personRefDTO = orgRefDTO
 
 type bandDTO struct {
 	UpToFen  int64 `json:"up_to_fen"` // 0: no upper bound (the last band)
@@ -157,7 +154,7 @@ type standingDTO struct {
 }
 
 type memberDuesDTO struct {
-	Person       orgRefDTO     `json:"person"`
+	Person       personRefDTO  `json:"person"`
 	Home         orgRefDTO     `json:"home"`
 	Mobile       *orgRefDTO    `json:"mobile,omitempty"`
 	Month        domain.Month  `json:"month"`
@@ -169,7 +166,7 @@ type memberDuesDTO struct {
 }
 
 func toMemberDues(d service.MemberDues) memberDuesDTO {
-	out := memberDuesDTO{Person: personRefDTO{ID: int64(d.Person.ID), Name: d.Person.Name}, Month: d.Month,
+	out := memberDuesDTO{Person: personRefDTO{ID: int64(d.Person.ID), Name: d.Person.Name, IDNumber: string(d.Person.IDNumber)}, Month: d.Month,
 		Standards: make([]standardDTO, 0, len(d.Standards)), Payments: toPayments(d.Payments),
 		Standing: standingDTO{Start: d.Standing.Start, Owed: d.Standing.Owed, Streak: d.Standing.Streak, LastPaid: d.Standing.LastPaid,
 			Lapsed: d.Standing.Lapsed, OwedFen: int64(d.Owed)}}
@@ -308,7 +305,7 @@ func personStep[T any](h *Handler, w http.ResponseWriter, r *http.Request, do fu
 	writeJSON(w, http.StatusCreated, out)
 }
 
-type closeIn struct {
+type closeMonthIn struct {
 	Month string `json:"month"`
 }
 
@@ -322,7 +319,7 @@ func (h *Handler) closeDuesMonth(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, c.L, err)
 		return
 	}
-	var in closeIn
+	var in closeMonthIn
 	if !h.decode(w, r, &in) {
 		return
 	}
@@ -334,7 +331,7 @@ func (h *Handler) closeDuesMonth(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, c.L, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, closeIn{Month: m.String()})
+	writeJSON(w, http.StatusCreated, closeMonthIn{Month: m.String()})
 }
 
 type duesCellDTO struct {

@@ -20,6 +20,8 @@ type meData struct {
 	Member  bool       // the account holds the member role
 	Person  *personRow // the own record, when linked
 	Pending bool       // a member whose account is not linked to a record yet
+	// Conduct is the member's own feedback and evaluation history.
+	Conduct *service.ConductRecord
 
 	// Dues is the member's own dues card (dues_cards.go).
 	Dues *service.MemberDues
@@ -36,6 +38,10 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			d.Person = &personRow{own}
+			if d.Conduct, err = h.svc.OwnConduct(r.Context(), p.Actor); err != nil {
+				h.fail(w, r, err)
+				return
+			}
 			d.Dues = h.ownDues(r)
 		case domain.CodeOf(err) == domain.CodeNotFound:
 			d.Pending = true

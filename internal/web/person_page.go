@@ -39,6 +39,9 @@ type personPageData struct {
 	Contacts    contactsView
 	CanEdit     bool
 	Placement   *placementView // suggestions for those who may place the member (placement.go)
+	// Conduct is the member's feedback and evaluations, for a reader on
+	// either side of them; nil leaves the section out.
+	Conduct *service.ConductRecord
 
 	// Dues is the dues card (dues_cards.go); nil: none to show.
 	Dues *service.MemberDues
@@ -96,6 +99,10 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 	}
 	d.CanEdit = d.Contacts.CanWrite
 	d.Placement = h.placementFor(r, a, p, d.History)
+	if d.Conduct, err = h.svc.MemberConduct(r.Context(), a, p.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	d.Dues = h.personDues(r, p.ID)
 	h.renderAt(w, r, personURL(p.ID), status, "person", p.Name, d)
 }
