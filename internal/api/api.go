@@ -99,6 +99,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+Prefix+"/notifications", h.notifications)
 	mux.HandleFunc("POST "+Prefix+"/notifications/read", h.readNotifications)
 	h.registerConduct(mux)
+	h.registerDues(mux)
 }
 
 // Caller is the authenticated client of an API request.

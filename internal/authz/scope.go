@@ -47,6 +47,11 @@ const (
 	CaseHandle         Perm = "case:handle"         // service cases
 	FundsRead          Perm = "funds:read"          // an organization's funds
 	DevelopmentApprove Perm = "development:approve" // approvals in member development: origin only
+	// Dues (docs/decisions/0011-dues.md): no agreement capability carries
+	// them, so the host side never sees a member's declared income.
+	DuesRead    Perm = "dues:read"    // members' dues standards, payments and arrears
+	DuesCollect Perm = "dues:collect" // set standards, record payments, close months
+	DuesRules   Perm = "dues:rules"   // the county's bands, flat amounts and limits
 )
 
 // capabilityFor is the agreement capability a host-side reach needs for a

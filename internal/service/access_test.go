@@ -98,11 +98,12 @@ func (w *world) actor(t *testing.T, name string) *authz.Actor {
 var (
 	allPerms = []authz.Perm{authz.OrgRead, authz.OrgWrite, authz.AgreementRead, authz.AgreementWrite, authz.PersonRead, authz.PersonWrite,
 		authz.SensitiveRead, authz.AttendanceRecord, authz.FeedbackWrite, authz.CultivationWrite, authz.CaseHandle,
-		authz.FundsRead, authz.DevelopmentApprove}
+		authz.FundsRead, authz.DevelopmentApprove, authz.DuesRead, authz.DuesCollect, authz.DuesRules}
 	countyPerms = allPerms
-	homePerms   = []authz.Perm{authz.OrgRead, authz.AgreementRead, authz.PersonRead, authz.PersonWrite, authz.FeedbackWrite, authz.DevelopmentApprove}
+	homePerms   = []authz.Perm{authz.OrgRead, authz.AgreementRead, authz.PersonRead, authz.PersonWrite, authz.FeedbackWrite, authz.DevelopmentApprove,
+		authz.DuesRead, authz.DuesCollect}
 	mobilePerms = []authz.Perm{authz.OrgRead, authz.OrgWrite, authz.AgreementRead, authz.PersonRead, authz.PersonWrite, authz.AttendanceRecord,
-		authz.FeedbackWrite, authz.CultivationWrite, authz.CaseHandle, authz.FundsRead}
+		authz.FeedbackWrite, authz.CultivationWrite, authz.CaseHandle, authz.FundsRead, authz.DuesRead, authz.DuesCollect}
 	hostOwn     = []authz.Perm{authz.OrgRead, authz.OrgWrite, authz.AgreementRead}
 	hostCovered = []authz.Perm{authz.OrgRead, authz.AgreementRead, authz.PersonRead, authz.AttendanceRecord, authz.FeedbackWrite}
 	casePerms   = []authz.Perm{authz.OrgRead, authz.CaseHandle}

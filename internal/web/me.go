@@ -22,6 +22,9 @@ type meData struct {
 	Pending bool       // a member whose account is not linked to a record yet
 	// Conduct is the member's own feedback and evaluation history.
 	Conduct *service.ConductRecord
+
+	// Dues is the member's own dues card (dues_cards.go).
+	Dues *service.MemberDues
 }
 
 func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
@@ -39,6 +42,7 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
 				h.fail(w, r, err)
 				return
 			}
+			d.Dues = h.ownDues(r)
 		case domain.CodeOf(err) == domain.CodeNotFound:
 			d.Pending = true
 		default:

@@ -42,6 +42,9 @@ type personPageData struct {
 	// Conduct is the member's feedback and evaluations, for a reader on
 	// either side of them; nil leaves the section out.
 	Conduct *service.ConductRecord
+
+	// Dues is the dues card (dues_cards.go); nil: none to show.
+	Dues *service.MemberDues
 }
 
 // RevealForm is the form of one field: the one that failed keeps its
@@ -100,6 +103,7 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 		h.fail(w, r, err)
 		return
 	}
+	d.Dues = h.personDues(r, p.ID)
 	h.renderAt(w, r, personURL(p.ID), status, "person", p.Name, d)
 }
 

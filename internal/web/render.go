@@ -207,6 +207,9 @@ func navFor(a *authz.Actor, current string) []NavItem {
 	if canSomewhere(a, authz.FeedbackWrite) {
 		items = append(items, NavItem{Key: "web.feedback.nav", URL: "/feedback"}, NavItem{Key: "web.evaluation.nav", URL: "/evaluations"})
 	}
+	if canSomewhere(a, authz.DuesRead) {
+		items = append(items, NavItem{Key: "web.dues.nav", URL: "/dues"})
+	}
 	if a.Has(authz.RoleMember) {
 		items = append(items, NavItem{Key: "web.me.nav", URL: "/me"})
 	}

@@ -162,6 +162,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /import/{sha}/commit", h.importCommit)
 	mux.HandleFunc("GET /import/{sha}/errors.xlsx", h.importErrors)
 	h.registerConduct(mux)
+	h.registerDues(mux)
 }
 
 // Visit is what the middleware learned about a request: who is signed in,
