@@ -47,6 +47,7 @@ const (
 	CaseHandle         Perm = "case:handle"         // service cases
 	FundsRead          Perm = "funds:read"          // an organization's funds
 	DevelopmentApprove Perm = "development:approve" // approvals in member development: origin only
+	MeetingRead        Perm = "meeting:read"        // meetings and their attendance sheets
 )
 
 // capabilityFor is the agreement capability a host-side reach needs for a
@@ -55,6 +56,7 @@ var capabilityFor = map[Perm]domain.Capability{
 	PersonRead:       domain.CapViewBasic,
 	SensitiveRead:    domain.CapViewSensitive,
 	AttendanceRecord: domain.CapAttendance,
+	MeetingRead:      domain.CapAttendance,
 	FeedbackWrite:    domain.CapFeedback,
 	CultivationWrite: domain.CapCultivation,
 	CaseHandle:       domain.CapCases,

@@ -37,6 +37,9 @@ type Config struct {
 	// Limits bound each account's searches, exports, imports and reveals;
 	// nil: throttle.Defaults().
 	Limits throttle.Limits
+	// MeetingFileBytes and MeetingTotalBytes bound a meeting's photos and
+	// documents, each and together; zero: the defaults (20 and 200 MiB).
+	MeetingFileBytes, MeetingTotalBytes int64
 }
 
 // Service runs the use cases over one database.
