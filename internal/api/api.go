@@ -89,6 +89,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		h.respondPerson(w, r, c, domain.PersonID(id), http.StatusOK)
 	}))
 	mux.HandleFunc("POST "+Prefix+"/people/{id}/reveal", h.revealPerson)
+	h.registerMeetings(mux)
 }
 
 // Caller is the authenticated client of an API request.

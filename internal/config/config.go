@@ -35,6 +35,9 @@ type Config struct {
 	// Limits bound each account's searches, exports, imports and reveals
 	// (nil: the defaults of package throttle).
 	Limits throttle.Limits
+	// MeetingFileMB and MeetingFilesMB bound a meeting's photos and
+	// documents, each and together, in MiB (zero: the service's defaults).
+	MeetingFileMB, MeetingFilesMB int
 }
 
 // TLS reports whether the server should speak HTTPS itself.
@@ -103,6 +106,22 @@ func options() []option {
 			usage: "trust X-Forwarded-For/-Proto from a TLS-terminating proxy", set: setProxy},
 		{flag: "rate-limits", env: "GONGJIAN_RATE_LIMITS", group: Server,
 			usage: "per-account limits, e.g. search=240/m,export=30/h,import=30/h,reveal=60/h (off: none, for load tests)", set: setLimits},
+		{flag: "meeting-file-mb", env: "GONGJIAN_MEETING_FILE_MB", group: Server, usage: "largest meeting photo or document, MiB (default 20)",
+			set: megabytes("meeting-file-mb", "GONGJIAN_MEETING_FILE_MB", func(c *Config) *int { return &c.MeetingFileMB })},
+		{flag: "meeting-files-mb", env: "GONGJIAN_MEETING_FILES_MB", group: Server, usage: "most one meeting's files may add up to, MiB (default 200)",
+			set: megabytes("meeting-files-mb", "GONGJIAN_MEETING_FILES_MB", func(c *Config) *int { return &c.MeetingFilesMB })},
+	}
+}
+
+// megabytes sets a size limit of 1 to 10,240 MiB.
+func megabytes(flagName, env string, p func(c *Config) *int) func(c *Config, v string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 || n > 10240 {
+			return invalid(flagName, env, "cli.config.megabytes", map[string]any{"Value": v})
+		}
+		*p(c) = n
+		return nil
 	}
 }
 

@@ -116,7 +116,7 @@ func (s *Service) meetingParties(ctx context.Context, tx store.Tx, a *authz.Acto
 	if a != authz.System && !a.CanAt(authz.OrgWrite, target(org)).Allowed {
 		return m, domain.ErrForbidden
 	}
-	if org.Side == domain.SideHost || org.Kind.Mass() || org.Kind == domain.KindOffice || org.Status != domain.StatusActive {
+	if !CanHoldMeetings(org) {
 		return m, domain.Invalid("org", "meeting.org_not_party", map[string]any{"Org": org.Name})
 	}
 	m.OrgName, m.OrgPath = org.Name, org.Path
@@ -327,17 +327,45 @@ type MeetingFilter struct {
 // ListMeetings lists the meetings the actor may read that f selects; an
 // organization the actor cannot see is not found.
 func (s *Service) ListMeetings(ctx context.Context, a *authz.Actor, f MeetingFilter) ([]store.MeetingRow, error) {
+	_, rows, err := s.listMeetings(ctx, a, f)
+	return rows, err
+}
+
+// MeetingCalendar is an organization's meetings over [From, To]: its own,
+// its subtree's and those it co-organizes, as far as the actor may read
+// them; CanPlan tells whether the actor may plan one there.
+type MeetingCalendar struct {
+	Org     domain.Org
+	Rows    []store.MeetingRow
+	CanPlan bool
+}
+
+// OrgMeetings returns an organization's calendar.
+func (s *Service) OrgMeetings(ctx context.Context, a *authz.Actor, f MeetingFilter) (MeetingCalendar, error) {
+	org, rows, err := s.listMeetings(ctx, a, f)
+	return MeetingCalendar{Org: org, Rows: rows, CanPlan: CanHoldMeetings(org) && a.CanAt(authz.OrgWrite, target(org)).Allowed}, err
+}
+
+// CanHoldMeetings tells whether an organization keeps a meeting calendar
+// of its own: an active Party organization on the origin or mobile side.
+func CanHoldMeetings(o domain.Org) bool {
+	return o.Side != domain.SideHost && !o.Kind.Mass() && o.Kind != domain.KindOffice && o.Status == domain.StatusActive
+}
+
+func (s *Service) listMeetings(ctx context.Context, a *authz.Actor, f MeetingFilter) (domain.Org, []store.MeetingRow, error) {
 	q := s.db.Read()
 	mq := store.MeetingQuery{Scope: a.Filter(authz.MeetingRead), From: f.From, To: f.To, Kind: f.Kind, State: f.State,
 		Newest: f.Newest, Limit: f.Limit}
+	var org domain.Org
 	if f.Org != 0 {
-		o, err := store.OrgByID(ctx, q, f.Org)
-		if err != nil || !a.CanAt(authz.OrgRead, target(o)).Allowed {
-			return nil, notFound()
+		var err error
+		if org, err = s.orgFor(ctx, q, a, f.Org); err != nil {
+			return org, nil, err
 		}
-		mq.Org = o.Path
+		mq.Org = org.Path
 	}
-	return store.ListMeetings(ctx, q, mq)
+	rows, err := store.ListMeetings(ctx, q, mq)
+	return org, rows, err
 }
 
 // ExportMeetings is ListMeetings for a spreadsheet: throttled like every

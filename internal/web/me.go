@@ -20,6 +20,8 @@ type meData struct {
 	Member  bool       // the account holds the member role
 	Person  *personRow // the own record, when found
 	Pending bool       // a member whose record could not be matched yet
+	// Meetings are the member's latest meetings (partials/me_meetings.html).
+	Meetings ownMeetingsData
 }
 
 func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
@@ -36,6 +38,10 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
 		case domain.CodeOf(err) == domain.CodeNotFound:
 			d.Pending = true
 		default:
+			h.fail(w, r, err)
+			return
+		}
+		if d.Meetings, err = h.myMeetings(r, 3); err != nil {
 			h.fail(w, r, err)
 			return
 		}

@@ -197,6 +197,9 @@ func navFor(a *authz.Actor, current string) []NavItem {
 	if canSomewhere(a, authz.PersonRead) {
 		items = append(items, NavItem{Key: "web.coverage.nav", URL: "/people/coverage"})
 	}
+	if canSomewhere(a, authz.MeetingRead) {
+		items = append(items, NavItem{Key: "web.meeting.nav", URL: "/meetings"})
+	}
 	if a.Has(authz.RoleMember) {
 		items = append(items, NavItem{Key: "web.me.nav", URL: "/me"})
 	}

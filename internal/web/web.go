@@ -140,6 +140,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /import/{sha}", h.importSession)
 	mux.HandleFunc("POST /import/{sha}/commit", h.importCommit)
 	mux.HandleFunc("GET /import/{sha}/errors.xlsx", h.importErrors)
+	h.registerMeetings(mux)
 }
 
 // Visit is what the middleware learned about a request: who is signed in,
