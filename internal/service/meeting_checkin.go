@@ -167,36 +167,40 @@ func (s *Service) SeeCheckin(ctx context.Context, a *authz.Actor, token, seen st
 	if a == nil {
 		return p, nil
 	}
-	q := s.db.Read()
-	person, err := s.ownPersonID(ctx, q, a)
-	if err != nil {
-		return p, err
+	st, err := s.checkinState(ctx, a, id)
+	if m, e := store.MeetingByID(ctx, s.db.Read(), id); e == nil {
+		p.Meeting = m
 	}
-	p.Meeting, p.Line, err = s.checkinLine(ctx, q, id, person)
+	p.Line = st.Line
 	return p, err
 }
 
-// checkinLine reads the meeting of a check-in and the person's line,
-// refusing a meeting not open today and a person not expected or already
+// checkinState reads, in one query, whether the member of the actor's
+// account may check in to meeting id now, or why not: a meeting that does
+// not exist (only a forged code names one), an account not linked to a
+// member, a meeting not open today, a member not expected, one already
 // present.
-func (s *Service) checkinLine(ctx context.Context, q store.Q, id domain.MeetingID, person domain.PersonID) (domain.Meeting, domain.Attendance, error) {
-	m, err := store.MeetingByID(ctx, q, id)
-	if err != nil {
-		return m, domain.Attendance{}, domain.Invalid("token", "meeting.checkin_forged", nil)
+func (s *Service) checkinState(ctx context.Context, a *authz.Actor, id domain.MeetingID) (store.CheckinState, error) {
+	if a == nil || a.AccountID == 0 {
+		return store.CheckinState{}, domain.ErrUnauthorized
 	}
-	if !s.checkinOpen(m) {
-		return m, domain.Attendance{}, domain.Rule("meeting.checkin_closed", map[string]any{"Topic": m.Topic})
-	}
-	l, err := store.AttendanceLine(ctx, q, id, person)
+	st, err := store.CheckinStateOf(ctx, s.db.Read(), a.AccountID, id)
+	m, l := st.Meeting, st.Line
 	switch {
-	case domain.CodeOf(err) == domain.CodeNotFound || (err == nil && !l.Expected):
-		return m, l, domain.Rule("meeting.checkin_not_expected", map[string]any{"Topic": m.Topic, "Org": m.OrgName})
+	case domain.CodeOf(err) == domain.CodeNotFound:
+		return st, domain.Invalid("token", "meeting.checkin_forged", nil)
 	case err != nil:
-		return m, l, err
+		return st, err
+	case st.Person == 0:
+		return st, domain.Rule("meeting.account_not_linked", nil)
+	case !s.checkinOpen(m):
+		return st, domain.Rule("meeting.checkin_closed", map[string]any{"Topic": m.Topic})
+	case !l.Expected:
+		return st, domain.Rule("meeting.checkin_not_expected", map[string]any{"Topic": m.Topic, "Org": m.OrgName})
 	case l.Status == domain.AttendPresent:
-		return m, l, alreadyIn(l)
+		return st, alreadyIn(l)
 	}
-	return m, l, nil
+	return st, nil
 }
 
 func alreadyIn(l domain.Attendance) error {
@@ -210,8 +214,8 @@ func alreadyIn(l domain.Attendance) error {
 // CheckIn checks the member linked to the actor's account in to the
 // meeting of token, once. want, when not zero, is the meeting the caller
 // meant: a token for another one is refused. Every refusal is audited and
-// changes nothing. The write is one small transaction: the line, the
-// contact it counts as, the audit entry.
+// changes nothing. The write — the line, the contact it counts as, the
+// audit entry — goes into the next batch (meeting_batch.go).
 func (s *Service) CheckIn(ctx context.Context, a *authz.Actor, want domain.MeetingID, token, seen string) (domain.Meeting, error) {
 	id, err := s.verifyCheckin(token, seen)
 	if err == nil && want != 0 && want != id {
@@ -220,29 +224,12 @@ func (s *Service) CheckIn(ctx context.Context, a *authz.Actor, want domain.Meeti
 	if err != nil {
 		return domain.Meeting{}, s.denied(ctx, a, "meeting.checkin", "meeting", fmt.Sprint(id), err)
 	}
-	q := s.db.Read()
-	person, err := s.ownPersonID(ctx, q, a)
+	st, err := s.checkinState(ctx, a, id)
 	if err != nil {
-		return domain.Meeting{}, s.denied(ctx, a, "meeting.checkin", "meeting", fmt.Sprint(id), err)
+		return st.Meeting, s.denied(ctx, a, "meeting.checkin", "meeting", fmt.Sprint(id), err)
 	}
-	m, _, err := s.checkinLine(ctx, q, id, person)
-	if err != nil {
-		return m, s.denied(ctx, a, "meeting.checkin", "meeting", fmt.Sprint(id), err)
-	}
-	err = s.db.Tx(ctx, func(tx store.Tx) error {
-		ok, err := store.CheckIn(ctx, tx, id, person, a.Name, s.Now())
-		if err != nil {
-			return err
-		}
-		if !ok { // checked in by another scan (or the sheet) since the read
-			l, _ := store.AttendanceLine(ctx, tx, id, person)
-			return alreadyIn(l)
-		}
-		if err := s.metAt(ctx, tx, a, m, person, "checkin"); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, "meeting.checkin", "meeting", fmt.Sprint(id), "ok", map[string]any{"person": person})
-	})
+	m, person := st.Meeting, st.Person
+	err = s.checkins.write(s, &checkinWrite{actor: a, m: m, person: person, done: make(chan error, 1)})
 	if domain.CodeOf(err) == domain.CodeConflict {
 		return m, s.denied(ctx, a, "meeting.checkin", "meeting", fmt.Sprint(id), err)
 	}

@@ -3,9 +3,14 @@ package service_test
 import (
 	"encoding/base64"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"gongjian/internal/auth"
+	"gongjian/internal/authz"
+	"gongjian/internal/demo"
 	"gongjian/internal/domain"
 	"gongjian/internal/service"
 	"gongjian/internal/store"
@@ -167,6 +172,58 @@ func TestCheckinAfterSigningIn(t *testing.T) {
 		wantCode(t, err, domain.CodeRule, "meeting.checkin_expired")
 		if l := w.lines(t, id)[b]; l.Status != domain.AttendUnmarked {
 			t.Fatalf("refused scans changed %+v", l)
+		}
+	})
+}
+
+// Forty members scanning at once (each twice) are checked in once each,
+// in batches: every line, contact and audit entry is written and the
+// audit chain still verifies.
+func TestConcurrentCheckIns(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		w.clock.Set(windowStart)
+		r, err := demo.CheckinRehearsal(ctx, w.svc, 40, goodPassword, auth.TestParams)
+		noErr(t, err)
+		code, err := w.svc.CheckinCode(ctx, authz.System, r.Meeting)
+		noErr(t, err)
+		var wg sync.WaitGroup
+		var ok, twice atomic.Int32
+		for i := range 2 * len(r.Accounts) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				a := &authz.Actor{AccountID: r.Accounts[i/2], Name: r.Logins[i/2]}
+				_, err := w.svc.CheckIn(ctx, a, 0, code.Token, "")
+				switch domain.CodeOf(err) {
+				case "":
+					ok.Add(1)
+				case domain.CodeConflict:
+					twice.Add(1)
+				default:
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if ok.Load() != 40 || twice.Load() != 40 {
+			t.Fatalf("%d checked in, %d refused as second scans", ok.Load(), twice.Load())
+		}
+		var lines, contacts, entries int
+		noErr(t, db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM meeting_attendance WHERE method = 'qr' AND status = 'present'`).Scan(&lines))
+		noErr(t, db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM person_contacts WHERE channel = 'checkin' AND reached`).Scan(&contacts))
+		noErr(t, db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'meeting.checkin'`).Scan(&entries))
+		if lines != 40 || contacts != 40 || entries != 80 {
+			t.Fatalf("%d lines, %d contacts, %d audit entries", lines, contacts, entries)
+		}
+		brk, _, err := w.svc.VerifyAuditChain(ctx)
+		if err != nil || brk != nil {
+			t.Fatalf("audit chain: %+v %v", brk, err)
+		}
+		var last int
+		noErr(t, db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships WHERE last_contact_on = $1`, w.svc.Today()).Scan(&last))
+		if last != 40 {
+			t.Fatalf("%d members' last contact moved to today", last)
 		}
 	})
 }

@@ -382,18 +382,158 @@ func UpdateAttendance(ctx context.Context, q Q, a domain.Attendance) error {
 		a.RecordedBy, tsPtr(a.RecordedAt))
 }
 
-// CheckIn marks an expected member present by QR code, once: it reports
-// false when the person has no expected line or is already present, and
-// changes nothing then.
-func CheckIn(ctx context.Context, q Q, id domain.MeetingID, person domain.PersonID, by string, now time.Time) (bool, error) {
-	res, err := q.ExecContext(ctx, `UPDATE meeting_attendance SET status = 'present', method = 'qr', checked_in_at = $3,
-		recorded_by = $4, recorded_at = $3 WHERE meeting_id = $1 AND person_id = $2 AND expected AND status <> 'present'`,
-		id, person, ts(now), by)
-	if err != nil {
-		return false, fmt.Errorf("store: check in: %w", err)
+// CheckinState is what a QR check-in needs to know before it is written,
+// read in one query: the scanning account's person, the meeting, and that
+// person's line (with the name; Line.Status empty when there is none).
+type CheckinState struct {
+	Person  domain.PersonID
+	Meeting domain.Meeting // ID, OrgName, State, HeldOn, Topic
+	Line    domain.Attendance
+}
+
+// CheckinStateOf reads the CheckinState of account acc scanning a code of
+// meeting id; a missing account or meeting is not found.
+func CheckinStateOf(ctx context.Context, q Q, acc domain.AccountID, id domain.MeetingID) (CheckinState, error) {
+	var st CheckinState
+	var person sql.NullInt64
+	var state string
+	var expected sql.NullBool
+	var status sql.NullString
+	var name sql.NullString
+	var recorded sql.NullTime
+	err := q.QueryRowContext(ctx, `SELECT ac.person_id, p.name, m.id, o.name, m.state, m.held_on, m.topic, a.expected, a.status,
+		a.recorded_at FROM accounts ac LEFT JOIN persons p ON p.id = ac.person_id CROSS JOIN meetings m JOIN orgs o ON o.id = m.org_id
+		LEFT JOIN meeting_attendance a ON a.meeting_id = m.id AND a.person_id = ac.person_id
+		WHERE ac.id = $1 AND m.id = $2`, acc, id).Scan(&person, &name, &st.Meeting.ID, &st.Meeting.OrgName, &state, &st.Meeting.HeldOn,
+		&st.Meeting.Topic, &expected, &status, &recorded)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, domain.ErrNotFound
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	if err != nil {
+		return st, fmt.Errorf("store: check-in state: %w", err)
+	}
+	st.Person, st.Meeting.State = domain.PersonID(person.Int64), domain.MeetingState(state)
+	st.Line = domain.Attendance{MeetingID: id, PersonID: st.Person, Name: name.String, Expected: expected.Bool,
+		Status: domain.AttendanceStatus(status.String), RecordedAt: nullTime(recorded)}
+	return st, nil
+}
+
+// Scan is one QR check-in to write: the member, the meeting and its day
+// (the contact's date), the account that scanned.
+type Scan struct {
+	Meeting domain.MeetingID
+	Person  domain.PersonID
+	On      domain.Date
+	By      string
+	Note    string
+}
+
+// CheckIn marks expected members present by QR code, each once, with
+// three statements for the whole batch: the lines, the contacts (channel
+// checkin, reached) and the members' last contact. It reports which scans
+// took effect; one whose person has no expected line, or is already
+// present, changes nothing.
+func CheckIn(ctx context.Context, tx Tx, scans []Scan, now time.Time) ([]bool, error) {
+	done := make([]bool, len(scans))
+	if len(scans) == 0 {
+		return done, nil
+	}
+	args := make([]any, 0, 3*len(scans)+1)
+	args = append(args, ts(now))
+	for _, sc := range scans {
+		args = append(args, sc.Meeting, sc.Person, sc.By)
+	}
+	rows, err := tx.QueryContext(ctx, `UPDATE meeting_attendance SET status = 'present', method = 'qr', checked_in_at = $1,
+		recorded_at = $1, recorded_by = v.column3 FROM (VALUES `+castValues(tx.Dialect(), 1, len(scans), "BIGINT", "BIGINT", "")+`) AS v
+		WHERE meeting_attendance.meeting_id = v.column1 AND meeting_attendance.person_id = v.column2
+		AND meeting_attendance.expected AND meeting_attendance.status <> 'present'
+		RETURNING meeting_attendance.meeting_id, meeting_attendance.person_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: check in: %w", err)
+	}
+	took := map[[2]int64]bool{}
+	for rows.Next() {
+		var m, p int64
+		if err := rows.Scan(&m, &p); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: check in: %w", err)
+		}
+		took[[2]int64{m, p}] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: check in: %w", err)
+	}
+	var contacts []any
+	byDay := map[domain.Date][]any{}
+	for i, sc := range scans {
+		key := [2]int64{int64(sc.Meeting), int64(sc.Person)}
+		if !took[key] {
+			continue
+		}
+		delete(took, key) // the same scan twice in a batch counts once
+		done[i] = true
+		contacts = append(contacts, sc.Person, sc.On, "checkin", true, sc.Note, sc.By, ts(now))
+		byDay[sc.On] = append(byDay[sc.On], sc.Person)
+	}
+	return done, checkinContacts(ctx, tx, contacts, byDay)
+}
+
+// checkinContacts records check-ins as reached contacts (rows of seven
+// values) and moves the members' last contact forward to their day.
+func checkinContacts(ctx context.Context, tx Tx, contacts []any, byDay map[domain.Date][]any) error {
+	if len(contacts) == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO person_contacts (person_id, on_date, channel, reached, note, actor_name, recorded_at)
+		VALUES `+values(tx.Dialect(), len(contacts)/7, 7), contacts...); err != nil {
+		return fmt.Errorf("store: check-in contacts: %w", err)
+	}
+	for day, persons := range byDay {
+		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET last_contact_on = $1 WHERE person_id IN (`+
+			castList(tx.Dialect(), 1, len(persons), "")+`) AND (last_contact_on IS NULL OR last_contact_on < $1)`,
+			append([]any{day}, persons...)...); err != nil {
+			return fmt.Errorf("store: check-in contacts: %w", err)
+		}
+	}
+	return nil
+}
+
+// castValues renders n rows of VALUES whose placeholders are numbered
+// after skip (SQLite: anonymous, see values), each cast to its column's
+// type where one is named: a VALUES list gives PostgreSQL no column to
+// infer a parameter's type from.
+func castValues(d Dialect, skip, n int, types ...string) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(" + castList(d, skip+i*len(types), 1, types...) + ")")
+	}
+	return b.String()
+}
+
+// castList renders n groups of len(types) placeholders, comma-separated,
+// numbered after skip and cast as castValues does.
+func castList(d Dialect, skip, n int, types ...string) string {
+	var b strings.Builder
+	k := skip
+	for i := range n * len(types) {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		k++
+		p := "?"
+		if d != SQLite {
+			p = "$" + strconv.Itoa(k)
+		}
+		if t := types[i%len(types)]; t != "" {
+			p = "CAST(" + p + " AS " + t + ")"
+		}
+		b.WriteString(p)
+	}
+	return b.String()
 }
 
 // MarkUnmarkedAbsent turns every expected line still unmarked into absent
