@@ -428,9 +428,9 @@ type Scan struct {
 	Note    string
 }
 
-// CheckIn marks expected members present by QR code, each once, with
-// three statements for the whole batch: the lines, the contacts (channel
-// checkin, reached) and the members' last contact. It reports which scans
+// CheckIn marks expected members present by QR code, each once, with a
+// few statements for the whole batch: the lines, then the contacts
+// (channel checkin, reached) with AddContacts. It reports which scans
 // took effect; one whose person has no expected line, or is already
 // present, changes nothing.
 func CheckIn(ctx context.Context, tx Tx, scans []Scan, now time.Time) ([]bool, error) {
@@ -464,8 +464,7 @@ func CheckIn(ctx context.Context, tx Tx, scans []Scan, now time.Time) ([]bool, e
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: check in: %w", err)
 	}
-	var contacts []any
-	byDay := map[domain.Date][]any{}
+	var contacts []Contact
 	for i, sc := range scans {
 		key := [2]int64{int64(sc.Meeting), int64(sc.Person)}
 		if !took[key] {
@@ -473,30 +472,10 @@ func CheckIn(ctx context.Context, tx Tx, scans []Scan, now time.Time) ([]bool, e
 		}
 		delete(took, key) // the same scan twice in a batch counts once
 		done[i] = true
-		contacts = append(contacts, sc.Person, sc.On, "checkin", true, sc.Note, sc.By, ts(now))
-		byDay[sc.On] = append(byDay[sc.On], sc.Person)
+		contacts = append(contacts, Contact{PersonID: sc.Person, On: sc.On, Channel: "checkin", Reached: true, Note: sc.Note,
+			ActorName: sc.By, RecordedAt: now})
 	}
-	return done, checkinContacts(ctx, tx, contacts, byDay)
-}
-
-// checkinContacts records check-ins as reached contacts (rows of seven
-// values) and moves the members' last contact forward to their day.
-func checkinContacts(ctx context.Context, tx Tx, contacts []any, byDay map[domain.Date][]any) error {
-	if len(contacts) == 0 {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO person_contacts (person_id, on_date, channel, reached, note, actor_name, recorded_at)
-		VALUES `+values(tx.Dialect(), len(contacts)/7, 7), contacts...); err != nil {
-		return fmt.Errorf("store: check-in contacts: %w", err)
-	}
-	for day, persons := range byDay {
-		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET last_contact_on = $1 WHERE person_id IN (`+
-			castList(tx.Dialect(), 1, len(persons), "")+`) AND (last_contact_on IS NULL OR last_contact_on < $1)`,
-			append([]any{day}, persons...)...); err != nil {
-			return fmt.Errorf("store: check-in contacts: %w", err)
-		}
-	}
-	return nil
+	return done, AddContacts(ctx, tx, contacts)
 }
 
 // castValues renders n rows of VALUES whose placeholders are numbered
