@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -168,18 +167,4 @@ func TestQRCheckinDesktopAndPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, secPhone, "meeting-qr-phone")
-}
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-// phoneBrowser is a browser whose page is 390×844 CSS pixels, as on a
-// phone: headless chromium will not make a window that narrow, so the
-// viewport is emulated.
-func phoneBrowser(t *testing.T) context.Context {
-	t.Helper()
-	ctx := browser(t, 390, 844)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
-		t.Fatal(err)
-	}
-	return ctx
 }

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"gongjian/internal/domain"
 	"gongjian/internal/throttle"
@@ -35,10 +36,20 @@ type Config struct {
 	// Limits bound each account's searches, exports, imports and reveals
 	// (nil: the defaults of package throttle).
 	Limits throttle.Limits
+	// JobInterval is how often serve runs its scheduled jobs (the
+	// lost-contact check): daily unless told otherwise.
+	JobInterval time.Duration
 	// MeetingFileMB and MeetingFilesMB bound a meeting's photos and
 	// documents, each and together, in MiB (zero: the service's defaults).
 	MeetingFileMB, MeetingFilesMB int
 }
+
+// DefaultJobInterval is the scheduled jobs' interval: daily.
+const DefaultJobInterval = 24 * time.Hour
+
+// MinJobInterval keeps a typo (1s) from running the county-wide check
+// without pause.
+const MinJobInterval = time.Minute
 
 // TLS reports whether the server should speak HTTPS itself.
 func (c Config) TLS() bool { return c.TLSCert != "" && c.TLSKey != "" }
@@ -106,6 +117,8 @@ func options() []option {
 			usage: "trust X-Forwarded-For/-Proto from a TLS-terminating proxy", set: setProxy},
 		{flag: "rate-limits", env: "GONGJIAN_RATE_LIMITS", group: Server,
 			usage: "per-account limits, e.g. search=240/m,export=30/h,import=30/h,reveal=60/h (off: none, for load tests)", set: setLimits},
+		{flag: "job-interval", env: "GONGJIAN_JOB_INTERVAL", group: Server, usage: "how often scheduled jobs run (default 24h)",
+			set: setJobInterval},
 		{flag: "meeting-file-mb", env: "GONGJIAN_MEETING_FILE_MB", group: Server, usage: "largest meeting photo or document, MiB (default 20)",
 			set: megabytes("meeting-file-mb", "GONGJIAN_MEETING_FILE_MB", func(c *Config) *int { return &c.MeetingFileMB })},
 		{flag: "meeting-files-mb", env: "GONGJIAN_MEETING_FILES_MB", group: Server, usage: "most one meeting's files may add up to, MiB (default 200)",
@@ -143,6 +156,15 @@ func setLang(c *Config, v string) error {
 	return nil
 }
 
+func setJobInterval(c *Config, v string) error {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d < MinJobInterval {
+		return invalid("job-interval", "GONGJIAN_JOB_INTERVAL", "cli.config.job_interval", map[string]any{"Value": v})
+	}
+	c.JobInterval = d
+	return nil
+}
+
 func setProxy(c *Config, v string) error {
 	b, err := strconv.ParseBool(v)
 	if err != nil {
@@ -174,7 +196,8 @@ func Register(fs *flag.FlagSet, groups Group) {
 func Resolve(fs *flag.FlagSet, getenv func(string) string, d Defaults) (Config, error) {
 	given := map[string]string{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = f.Value.String() })
-	c := Config{DB: d.DB, SecretFile: d.SecretFile, Addr: DefaultAddr, Lang: LangFromEnv(getenv)}
+	c := Config{DB: d.DB, SecretFile: d.SecretFile, Addr: DefaultAddr, Lang: LangFromEnv(getenv),
+		JobInterval: DefaultJobInterval}
 	for _, o := range options() {
 		if fs.Lookup(o.flag) == nil {
 			continue

@@ -152,19 +152,14 @@ func (s *Service) AddGuest(ctx context.Context, a *authz.Actor, id domain.Meetin
 	})
 }
 
-// ownPersonID is the person record linked to the actor's account.
+// ownPersonID is the person record linked to the actor's member account;
+// an account without one is told so.
 func (s *Service) ownPersonID(ctx context.Context, q store.Q, a *authz.Actor) (domain.PersonID, error) {
-	if a == nil || a.AccountID == 0 {
-		return 0, domain.ErrUnauthorized
-	}
-	acc, err := store.AccountByID(ctx, q, a.AccountID)
-	if err != nil {
-		return 0, err
-	}
-	if acc.PersonID == 0 {
+	p, err := s.ownPerson(ctx, q, a)
+	if domain.CodeOf(err) == domain.CodeNotFound {
 		return 0, domain.Rule("meeting.account_not_linked", nil)
 	}
-	return acc.PersonID, nil
+	return p.ID, err
 }
 
 // RequestLeave is a member asking, from the phone, for leave from a
