@@ -21,11 +21,12 @@ import (
 
 var tokenRE = regexp.MustCompile(`data-token="([A-Za-z0-9_-]+)"`)
 
-// linkedMember registers a member placed in MB with an account linked to
-// the record, and returns the login name.
-func (w *orgWorld) linkedMember(t *testing.T, login, name string) domain.PersonID {
+// linkedMember registers a member placed in MB, with an ID number and a
+// phone, and an account linked to the record.
+func (w *orgWorld) linkedMember(t *testing.T, login, name, id17, phone string) domain.PersonID {
 	t.Helper()
 	p, err := w.svc.CreatePerson(ctx, authz.System, service.NewPerson{Name: name, OriginOrgID: w.orgs["V"].ID,
+		IDNumber: withCheck(id17), Phone: phone,
 		Membership: &domain.Membership{Status: domain.StatusFull, HomeOrgID: w.orgs["V"].ID, MobileOrgID: w.orgs["MB"].ID}})
 	if err != nil {
 		t.Fatal(err)
@@ -53,8 +54,8 @@ func (w *orgWorld) linkedMember(t *testing.T, login, name string) domain.PersonI
 func TestMeetingOverHTTP(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newOrgWorld(t, db)
-		person := w.linkedMember(t, "dangyuan1", "孙小军")
-		other := w.linkedMember(t, "dangyuan2", "李大壮")
+		person := w.linkedMember(t, "dangyuan1", "孙小军", "32072419920101301", "13812340001")
+		other := w.linkedMember(t, "dangyuan2", "李大壮", "32072419930202402", "13812340002")
 		mb := w.orgs["MB"].ID
 		sec := w.signIn(t, "mobile")
 		wantStatus(t, sec.get("/meetings/new?org="+itoa(mb)), http.StatusOK)
@@ -187,6 +188,32 @@ func TestMeetingOverHTTP(t *testing.T) {
 			t.Fatalf("API list: %d %s", res.StatusCode, res.body)
 		}
 		_ = person
+
+		// No page, export or answer about meetings shows an ID number or
+		// a phone in full.
+		clear := []string{withCheck("32072419920101301"), withCheck("32072419930202402"), "13812340001", "13812340002"}
+		masked := func(what, body string) {
+			t.Helper()
+			wantMasked(t, what, body)
+			for _, c := range clear {
+				if strings.Contains(body, c) {
+					t.Errorf("%s shows %s", what, c)
+				}
+			}
+		}
+		masked("meeting page", sec.get(page).body)
+		masked("guest search", sec.get(page+"?guest=li").body)
+		masked("calendar", sec.get("/orgs/"+itoa(mb)+"/meetings?month=2026-11").body)
+		masked("list", sec.get("/meetings").body)
+		var cells []string
+		for _, row := range xlsxStrings(t, sec.get(page+"/attendance.xlsx")) {
+			cells = append(cells, strings.Join(row, "|"))
+		}
+		masked("sheet xlsx", strings.Join(cells, "\n"))
+		masked("own meetings", phone.get("/me/meetings").body)
+		masked("check-in page", phone.get("/checkin/"+token).body)
+		masked("API meeting", w.api(t, "county", http.MethodGet, "/api/v1/"+strings.TrimPrefix(page, "/"), "").body)
+		masked("API own meetings", w.api(t, "dangyuan1", http.MethodGet, "/api/v1/me/meetings", "").body)
 	})
 }
 
@@ -194,7 +221,7 @@ func TestMeetingOverHTTP(t *testing.T) {
 func TestMeetingAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newOrgWorld(t, db)
-		w.linkedMember(t, "dangyuan1", "孙小军")
+		w.linkedMember(t, "dangyuan1", "孙小军", "32072419920101301", "13812340001")
 		starts := time.Date(2026, 11, 29, 0, 30, 0, 0, time.UTC).Format(time.RFC3339)
 		res := w.api(t, "mobile", http.MethodPost, "/api/v1/meetings", `{"org_id":`+itoa(w.orgs["MB"].ID)+
 			`,"kind":"theme_day","starts_at":"`+starts+`","place":"工地","topic":"学习党章","co_org_id":`+itoa(w.orgs["H"].ID)+`}`)
