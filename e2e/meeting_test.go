@@ -68,9 +68,12 @@ func TestQRCheckinDesktopAndPhone(t *testing.T) {
 		chromedp.SetValue(`#m-end`, "23:55"),
 		chromedp.SendKeys(`#m-place`, "拱墅区建设工地项目部会议室"),
 		chromedp.SendKeys(`#m-organizer`, "周长林"),
-		chromedp.Submit(`#m-topic`),
-		chromedp.WaitVisible(`#checkin-panel img[data-token]`),
+		chromedp.ScrollIntoView(`.breadcrumb, h1`),
 	); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, desk, "meeting-new-desktop")
+	if err := chromedp.Do(desk, chromedp.Submit(`#m-topic`), chromedp.WaitVisible(`#checkin-panel img[data-token]`)); err != nil {
 		t.Fatal(err)
 	}
 	attr, err := chromedp.Run(desk, chromedp.AttributeValue(`#checkin-panel img`, "data-token"))
@@ -157,6 +160,13 @@ func TestQRCheckinDesktopAndPhone(t *testing.T) {
 		t.Errorf("calendar grid: %q", grid)
 	}
 	screenshot(t, desk, "meeting-calendar-desktop")
+	if err := chromedp.Do(desk, chromedp.Navigate(s.URL+"/meetings"), chromedp.WaitVisible(`table.meeting-table`)); err != nil {
+		t.Fatal(err)
+	}
+	if list := text(t, desk, `table.meeting-table`); !strings.Contains(list, "1 / 3") {
+		t.Errorf("the list of meetings shows %q", list)
+	}
+	screenshot(t, desk, "meetings-list-desktop")
 	secPhone := phoneBrowser(t)
 	signIn(t, secPhone, s.URL, sec.Name, sec.Password, "")
 	if err := chromedp.Do(secPhone, chromedp.Navigate(cal), chromedp.WaitVisible(`.meeting-list`)); err != nil {
