@@ -100,6 +100,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+Prefix+"/notifications/read", h.readNotifications)
 	h.registerConduct(mux)
 	h.registerDues(mux)
+	h.registerMeetings(mux)
 }
 
 // Caller is the authenticated client of an API request.

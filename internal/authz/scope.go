@@ -52,6 +52,7 @@ const (
 	DuesRead    Perm = "dues:read"    // members' dues standards, payments and arrears
 	DuesCollect Perm = "dues:collect" // set standards, record payments, close months
 	DuesRules   Perm = "dues:rules"   // the county's bands, flat amounts and limits
+	MeetingRead Perm = "meeting:read" // meetings and their attendance sheets
 )
 
 // capabilityFor is the agreement capability a host-side reach needs for a
@@ -60,6 +61,7 @@ var capabilityFor = map[Perm]domain.Capability{
 	PersonRead:       domain.CapViewBasic,
 	SensitiveRead:    domain.CapViewSensitive,
 	AttendanceRecord: domain.CapAttendance,
+	MeetingRead:      domain.CapAttendance,
 	FeedbackWrite:    domain.CapFeedback,
 	CultivationWrite: domain.CapCultivation,
 	CaseHandle:       domain.CapCases,

@@ -25,6 +25,8 @@ type meData struct {
 
 	// Dues is the member's own dues card (dues_cards.go).
 	Dues *service.MemberDues
+	// Meetings are the member's latest meetings (partials/me_meetings.html).
+	Meetings ownMeetingsData
 }
 
 func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
@@ -46,6 +48,10 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
 		case domain.CodeOf(err) == domain.CodeNotFound:
 			d.Pending = true
 		default:
+			h.fail(w, r, err)
+			return
+		}
+		if d.Meetings, err = h.myMeetings(r, 3); err != nil {
 			h.fail(w, r, err)
 			return
 		}

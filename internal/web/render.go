@@ -210,6 +210,9 @@ func navFor(a *authz.Actor, current string) []NavItem {
 	if canSomewhere(a, authz.DuesRead) {
 		items = append(items, NavItem{Key: "web.dues.nav", URL: "/dues"})
 	}
+	if canSomewhere(a, authz.MeetingRead) {
+		items = append(items, NavItem{Key: "web.meeting.nav", URL: "/meetings"})
+	}
 	if a.Has(authz.RoleMember) {
 		items = append(items, NavItem{Key: "web.me.nav", URL: "/me"})
 	}

@@ -163,6 +163,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /import/{sha}/errors.xlsx", h.importErrors)
 	h.registerConduct(mux)
 	h.registerDues(mux)
+	h.registerMeetings(mux)
 }
 
 // Visit is what the middleware learned about a request: who is signed in,
