@@ -304,12 +304,15 @@ func TestConductRecordOnPersonAndOwnPage(t *testing.T) {
 				t.Errorf("%s reads %+v", who, r)
 			}
 		}
-		// The member's own page: the account's display name is the name.
+		// The member's own page: the account linked to the record.
 		acc, err := w.svc.BootstrapAccount(ctx, service.NewAccount{Name: "shan", DisplayName: "单雄信", Password: goodPassword})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := w.svc.BootstrapGrant(ctx, acc, "member", w.orgs["MB"].Name); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.db.Tx(ctx, func(tx store.Tx) error { return store.SetAccountPerson(ctx, tx, acc, w.people["单雄信"]) }); err != nil {
 			t.Fatal(err)
 		}
 		w.accounts["shan"] = acc
