@@ -31,7 +31,7 @@ import (
 const DefaultPeople = 200_000
 
 // MaxPeople bounds the scale knob: the ID-number plan has room for about
-// eight million people, and a demo needs no more than a large county.
+// nine million people, and a demo needs no more than a large county.
 const MaxPeople = 2_000_000
 
 // peopleSeed seeds every person's generator.
@@ -64,10 +64,10 @@ const scenarioYear = 2026
 // (even ones); a multiplicative permutation of the index picks the slot,
 // so neighbours in the index are born years apart.
 type idPlan struct {
-	cum        []int // cum[d]: the room of the days before day d
-	total      int
-	mult, add  int
-	maleShares int // per cent of each day's room for men
+	cum         []int // cum[d]: the room of the days before day d
+	total       int
+	mult, add   int
+	malePercent int // of each day's room, for men
 }
 
 // ageRoom is the room per day of birth by age in the scenario year.
@@ -84,7 +84,7 @@ func ageRoom(age int) int {
 }
 
 var idPlanOnce = sync.OnceValue(func() *idPlan {
-	p := &idPlan{maleShares: 65}
+	p := &idPlan{malePercent: 65}
 	days := int(bornTo.Sub(bornFrom).Hours()/24) + 1
 	p.cum = make([]int, days+1)
 	for d := range days {
@@ -123,7 +123,7 @@ func (p *idPlan) slot(i int) (time.Time, int) {
 		}
 	}
 	o, room := s-p.cum[lo], p.cum[lo+1]-p.cum[lo]
-	men := room * p.maleShares / 100
+	men := room * p.malePercent / 100
 	seq := 2*o + 1
 	if o >= men {
 		seq = 2*(o-men) + 2
@@ -196,7 +196,6 @@ type people struct {
 	townCum   []int
 	townCodes []string
 	places    map[string]string // district code → its name, for addresses
-	cityOf    map[string]string // district code → city code
 
 	kindPerm, statusPerm perm
 }
@@ -215,12 +214,12 @@ func newPerm(n, mult, add int) perm {
 
 func (p perm) of(k int) int { return (k*p.mult + p.add) % p.n }
 
-// share is n·pct/1000 rounded: the size of a quota.
+// share is n·perMille/1000 rounded: the size of a quota.
 func share(n, perMille int) int { return (n*perMille + 500) / 1000 }
 
 func newPeople(n int, today domain.Date, linkedName string) *people {
 	g := &people{n: n, members: MembersFor(n), today: today, linkedName: linkedName, linked: -1, names: newNameTable(),
-		zipf: map[string][]int{}, places: map[string]string{}, cityOf: map[string]string{}}
+		zipf: map[string][]int{}, places: map[string]string{}}
 	g.employers, g.byCity = newEmployers(peopleSeed)
 	g.byDist = map[string][]int{}
 	for i, e := range g.employers {
@@ -244,7 +243,7 @@ func newPeople(n int, today domain.Date, linkedName string) *people {
 	for _, c := range workCities {
 		for _, d := range c.districts {
 			r, _ := region.Lookup(d.code)
-			g.places[d.code], g.cityOf[d.code] = r.Name, c.code
+			g.places[d.code] = r.Name
 		}
 	}
 	g.kindPerm, g.statusPerm = newPerm(g.members, g.members*618/1000, 7), newPerm(g.members, g.members*382/1000, 3)

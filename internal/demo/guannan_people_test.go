@@ -307,3 +307,16 @@ func TestWorkplacesAreReal(t *testing.T) {
 		t.Errorf("%d employers", len(employers))
 	}
 }
+
+// DemoIDNumber is one-to-one over the default scale, so the loader never
+// meets its own ID number twice.
+func TestDemoIDNumbersAreUnique(t *testing.T) {
+	seen := make(map[string]int, DefaultPeople)
+	for i := range DefaultPeople {
+		n := DemoIDNumber(i)
+		if j, dup := seen[n]; dup {
+			t.Fatalf("people %d and %d share %s", j, i, n)
+		}
+		seen[n] = i
+	}
+}

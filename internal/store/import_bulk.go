@@ -104,9 +104,11 @@ const importBatch = 1200
 // ps.
 func InsertPersons(ctx context.Context, tx Tx, ps []PersonRow, kind, detail, actor string, on domain.Date, now time.Time) ([]domain.PersonID, error) {
 	ids := make([]domain.PersonID, 0, len(ps))
+	st := &chunkStmts{tx: tx}
+	defer st.close()
 	for start := 0; start < len(ps); start += importBatch {
 		chunk := ps[start:min(start+importBatch, len(ps))]
-		got, err := insertPersonChunk(ctx, tx, chunk, now)
+		got, err := insertPersonChunk(ctx, st, chunk, now)
 		if err != nil {
 			return nil, err
 		}
@@ -114,11 +116,44 @@ func InsertPersons(ctx context.Context, tx Tx, ps []PersonRow, kind, detail, act
 		if err := insertMemberships(ctx, tx, chunk, got); err != nil {
 			return nil, err
 		}
-		if err := insertEvents(ctx, tx, got, kind, detail, actor, on, now); err != nil {
+		if err := insertEvents(ctx, st, got, kind, detail, actor, on, now); err != nil {
 			return nil, err
 		}
 	}
 	return ids, nil
+}
+
+// chunkStmts keeps the statements of whole chunks prepared for the rest
+// of an InsertPersons call: a statement of 32,400 parameters costs more to
+// compile (and, on SQLite, to free) than to run.
+type chunkStmts struct {
+	tx      Tx
+	persons *sql.Stmt
+	events  *sql.Stmt
+}
+
+// prepared returns *slot, preparing query into it first, when the chunk
+// is a whole one; nil otherwise (the caller runs the query directly).
+func (c *chunkStmts) prepared(ctx context.Context, slot **sql.Stmt, rows int, query string) (*sql.Stmt, error) {
+	if rows != importBatch {
+		return nil, nil
+	}
+	if *slot == nil {
+		st, err := c.tx.PrepareContext(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		*slot = st
+	}
+	return *slot, nil
+}
+
+func (c *chunkStmts) close() {
+	for _, st := range []*sql.Stmt{c.persons, c.events} {
+		if st != nil {
+			st.Close()
+		}
+	}
 }
 
 // values renders n groups of width placeholders: ($1, $2), ($3, $4) …
@@ -148,7 +183,7 @@ func values(d Dialect, n, width int) string {
 	return b.String()
 }
 
-func insertPersonChunk(ctx context.Context, tx Tx, ps []PersonRow, now time.Time) ([]domain.PersonID, error) {
+func insertPersonChunk(ctx context.Context, c *chunkStmts, ps []PersonRow, now time.Time) ([]domain.PersonID, error) {
 	args := make([]any, 0, len(ps)*personInsertCols)
 	at := ts(now)
 	for _, p := range ps {
@@ -160,10 +195,20 @@ func insertPersonChunk(ctx context.Context, tx Tx, ps []PersonRow, now time.Time
 			p.HometownVillage, p.LeftHomeOn, p.CityCode, p.DistrictCode, p.Address, p.Employer, p.EmployerUSCC, p.Industry,
 			p.Occupation, p.OriginOrgID, at, at)
 	}
-	rows, err := tx.QueryContext(ctx, `INSERT INTO persons (name, pinyin, initials, sort_key, gender, ethnicity, id_sealed,
+	query := `INSERT INTO persons (name, pinyin, initials, sort_key, gender, ethnicity, id_sealed,
 		id_index, id_masked, birth_on, phone_sealed, phone_index, phone_masked, education, hometown_code, hometown_village,
 		left_home_on, city_code, district_code, address, employer, employer_uscc, industry, occupation, origin_org_id,
-		created_at, updated_at) VALUES `+values(tx.Dialect(), len(ps), personInsertCols)+` RETURNING id, id_index`, args...)
+		created_at, updated_at) VALUES ` + values(c.tx.Dialect(), len(ps), personInsertCols) + ` RETURNING id, id_index`
+	st, err := c.prepared(ctx, &c.persons, len(ps), query)
+	if err != nil {
+		return nil, fmt.Errorf("store: insert persons: %w", err)
+	}
+	var rows *sql.Rows
+	if st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = c.tx.QueryContext(ctx, query, args...)
+	}
 	if isUnique(err) {
 		return nil, domain.Conflict("id_number", "person.id_taken", nil)
 	}
@@ -219,7 +264,7 @@ func insertMemberships(ctx context.Context, tx Tx, ps []PersonRow, ids []domain.
 	return nil
 }
 
-func insertEvents(ctx context.Context, tx Tx, ids []domain.PersonID, kind, detail, actor string, on domain.Date, now time.Time) error {
+func insertEvents(ctx context.Context, c *chunkStmts, ids []domain.PersonID, kind, detail, actor string, on domain.Date, now time.Time) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -228,8 +273,15 @@ func insertEvents(ctx context.Context, tx Tx, ids []domain.PersonID, kind, detai
 	for _, id := range ids {
 		args = append(args, id, kind, on, detail, actor, at)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO person_events (person_id, kind, on_date, detail, actor_name, recorded_at)
-		VALUES `+values(tx.Dialect(), len(ids), 6), args...); err != nil {
+	query := `INSERT INTO person_events (person_id, kind, on_date, detail, actor_name, recorded_at)
+		VALUES ` + values(c.tx.Dialect(), len(ids), 6)
+	st, err := c.prepared(ctx, &c.events, len(ids), query)
+	if err == nil && st != nil {
+		_, err = st.ExecContext(ctx, args...)
+	} else if err == nil {
+		_, err = c.tx.ExecContext(ctx, query, args...)
+	}
+	if err != nil {
 		return fmt.Errorf("store: insert person events: %w", err)
 	}
 	return nil
