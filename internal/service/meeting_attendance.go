@@ -87,6 +87,9 @@ func (s *Service) applyMark(ctx context.Context, tx store.Tx, a *authz.Actor, m 
 	case domain.AttendExcused:
 		l.LeaveReason = mk.Reason
 	}
+	if mk.Status != domain.AttendLeave && l.LeaveState != domain.LeaveRefused {
+		l.LeaveState = domain.LeaveNone // a request or leave overtaken by the sheet
+	}
 	if mk.Status == domain.AttendPresent && before.Status != domain.AttendPresent {
 		l.Method = domain.MethodSheet
 	}

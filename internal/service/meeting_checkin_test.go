@@ -159,8 +159,13 @@ func TestCheckinAfterSigningIn(t *testing.T) {
 		if pv.Meeting.ID != id || pv.Line.PersonID != a || pv.Seen != seen.Seen {
 			t.Fatalf("preview %+v", pv)
 		}
+		// A request for leave is overtaken by coming after all.
+		noErr(t, w.svc.RequestLeave(ctx, jia, id, "可能加班"))
 		_, err = w.svc.CheckIn(ctx, jia, 0, code.Token, seen.Seen)
 		noErr(t, err)
+		if l := w.lines(t, id)[a]; l.Status != domain.AttendPresent || l.LeaveState != domain.LeaveNone {
+			t.Fatalf("checked in after asking for leave: %+v", l)
+		}
 		// The stamp admits only the code it was made for, untampered, and
 		// only for ten minutes.
 		_, err = w.svc.CheckIn(ctx, yi, 0, next.Token, seen.Seen)

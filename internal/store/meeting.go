@@ -432,7 +432,8 @@ type Scan struct {
 // few statements for the whole batch: the lines, then the contacts
 // (channel checkin, reached) with AddContacts. It reports which scans
 // took effect; one whose person has no expected line, or is already
-// present, changes nothing.
+// present, changes nothing. A request for leave, or leave given, is
+// overtaken by the presence.
 func CheckIn(ctx context.Context, tx Tx, scans []Scan, now time.Time) ([]bool, error) {
 	done := make([]bool, len(scans))
 	if len(scans) == 0 {
@@ -444,7 +445,8 @@ func CheckIn(ctx context.Context, tx Tx, scans []Scan, now time.Time) ([]bool, e
 		args = append(args, sc.Meeting, sc.Person, sc.By)
 	}
 	rows, err := tx.QueryContext(ctx, `UPDATE meeting_attendance SET status = 'present', method = 'qr', checked_in_at = $1,
-		recorded_at = $1, recorded_by = v.column3 FROM (VALUES `+castValues(tx.Dialect(), 1, len(scans), "BIGINT", "BIGINT", "")+`) AS v
+		recorded_at = $1, recorded_by = v.column3,
+		leave_state = CASE WHEN meeting_attendance.leave_state = 'refused' THEN 'refused' ELSE '' END FROM (VALUES `+castValues(tx.Dialect(), 1, len(scans), "BIGINT", "BIGINT", "")+`) AS v
 		WHERE meeting_attendance.meeting_id = v.column1 AND meeting_attendance.person_id = v.column2
 		AND meeting_attendance.expected AND meeting_attendance.status <> 'present'
 		RETURNING meeting_attendance.meeting_id, meeting_attendance.person_id`, args...)
