@@ -20,7 +20,7 @@ var level = map[string]int{
 	"internal/server": 5,
 	"internal/cli":    6,
 	"cmd/gongjian":    7,
-	"e2e":             8,
+	"e2e":             8, "bench": 8,
 	"internal/layers": 9,
 }
 

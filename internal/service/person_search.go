@@ -32,11 +32,47 @@ type PersonSearch struct {
 type PersonPage struct {
 	People []domain.Person
 	Total  int
-	Next   string // empty on the last page
+	// TotalCapped says that more than Total people match: a search by
+	// text, employer or industry is counted up to PersonTotalCap (a list
+	// by scope, organization, status and city always exactly).
+	TotalCapped bool
+	Next        string // empty on the last page
 }
+
+// PersonTotalCap is how far a search that the count tables cannot answer
+// is counted: beyond it the officer needs a narrower search, not the
+// exact number, and counting every "王" among a million people would cost
+// more than the page.
+const PersonTotalCap = 1000
 
 // SearchPersons lists people inside the actor's scope, in pinyin order.
 func (s *Service) SearchPersons(ctx context.Context, a *authz.Actor, f PersonSearch) (PersonPage, error) {
+	q, err := s.personQuery(ctx, a, f)
+	if err != nil {
+		return PersonPage{}, err
+	}
+	var page PersonPage
+	rows, err := store.ListPersons(ctx, s.db.Read(), q)
+	if err != nil {
+		return page, err
+	}
+	if page.Total, page.TotalCapped, err = store.CountPersonsUpTo(ctx, s.db.Read(), q, PersonTotalCap); err != nil {
+		return page, err
+	}
+	for _, r := range rows {
+		page.People = append(page.People, r.Person)
+	}
+	if len(rows) == q.Limit {
+		last := rows[len(rows)-1]
+		page.Next = last.SortKey + "\x00" + strconv.FormatInt(int64(last.ID), 10)
+	}
+	return page, nil
+}
+
+// personQuery is the store query of a search: the actor's person:read
+// scope and the filters; an organization filter the actor may not read is
+// not found.
+func (s *Service) personQuery(ctx context.Context, a *authz.Actor, f PersonSearch) (store.PersonQuery, error) {
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 50
@@ -47,26 +83,11 @@ func (s *Service) SearchPersons(ctx context.Context, a *authz.Actor, f PersonSea
 	if f.Org != 0 {
 		o, err := s.orgFor(ctx, s.db.Read(), a, f.Org)
 		if err != nil {
-			return PersonPage{}, err
+			return q, err
 		}
 		q.Org = o.Path
 	}
-	var page PersonPage
-	rows, err := store.ListPersons(ctx, s.db.Read(), q)
-	if err != nil {
-		return page, err
-	}
-	if page.Total, err = store.CountPersons(ctx, s.db.Read(), q); err != nil {
-		return page, err
-	}
-	for _, r := range rows {
-		page.People = append(page.People, r.Person)
-	}
-	if len(rows) == limit {
-		last := rows[len(rows)-1]
-		page.Next = last.SortKey + "\x00" + strconv.FormatInt(int64(last.ID), 10)
-	}
-	return page, nil
+	return q, nil
 }
 
 // readText puts the search text into the query by its shape.

@@ -105,7 +105,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	base := "file:" + (&url.URL{Path: path}).EscapedPath() +
 		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)" +
 		"&_pragma=busy_timeout(10000)&_pragma=secure_delete(1)"
-	write, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	write, err := sql.Open("sqlite", base+"&_txlock=immediate&_pragma=cache_size(-65536)")
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
@@ -189,7 +189,12 @@ func (db *DB) tx(ctx context.Context, fn func(tx Tx) error) (err error) {
 			tx.Rollback()
 		}
 	}()
-	if err = fn(Tx{Tx: tx, dialect: db.dialect}); err != nil {
+	t := Tx{Tx: tx, dialect: db.dialect}
+	if err = fn(t); err != nil {
+		return err
+	}
+	// The people index follows what fn changed, in the same transaction.
+	if err = syncPersons(ctx, t); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {

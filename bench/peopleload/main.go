@@ -1,0 +1,43 @@
+// Command peopleload is the people-query load benchmark of issue #4. It
+// drives concurrent clients (16 by default) against a running gongjian
+// through the JSON API with a personal API token, one kind of query at a
+// time, and prints requests per second, p50 and p99 latency for each:
+//
+//	peopleload run -url http://127.0.0.1:8080 -token-file TOKEN -people 200000
+//
+// Queries are drawn from the data the token can see, sampled through the
+// API before the clock starts (persons, their surnames and initials, the
+// organizations in scope), so each query is one an officer with that
+// token could make. `peopleload roster` writes a generated roster to seed
+// a database through `gongjian import persons`.
+//
+// The tool runs on the same machine as the server in bench/people.sh, so
+// its own CPU use counts against the server's: figures are a lower bound
+// of what the server does alone.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: peopleload run|roster [flags]; -h after the subcommand lists its flags")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "run":
+		err = runCmd(os.Args[2:])
+	case "roster":
+		err = rosterCmd(os.Args[2:])
+	default:
+		fmt.Fprintln(os.Stderr, "usage: peopleload run|roster [flags]")
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "peopleload:", err)
+		os.Exit(1)
+	}
+}
