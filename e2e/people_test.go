@@ -42,6 +42,15 @@ func TestPeoplePagesDesktopAndPhone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The security officer links the demo member's account to its record.
+	member := s.account(t, "member")
+	acc, err := store.AccountByName(ctx, db.Read(), member.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Service.BootstrapLinkPerson(ctx, acc.ID, "11010519491231002X"); err != nil {
+		t.Fatal(err)
+	}
 	desk := browser(t, 1366, 900)
 	county := s.account(t, "county")
 	signIn(t, desk, s.URL, county.Name, county.Password, "")
@@ -60,7 +69,6 @@ func TestPeoplePagesDesktopAndPhone(t *testing.T) {
 	screenshot(t, desk, "people-list")
 
 	phone := browser(t, 390, 844)
-	member := s.account(t, "member")
 	signIn(t, phone, s.URL, member.Name, member.Password, "")
 	if err := chromedp.Do(phone, chromedp.Navigate(s.URL+"/me"), chromedp.WaitVisible(`main`)); err != nil {
 		t.Fatal(err)

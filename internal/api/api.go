@@ -90,6 +90,15 @@ func (h *Handler) Register(mux *http.ServeMux) {
 		h.respondPerson(w, r, c, domain.PersonID(id), http.StatusOK)
 	}))
 	mux.HandleFunc("POST "+Prefix+"/people/{id}/reveal", h.revealPerson)
+	mux.HandleFunc("PATCH "+Prefix+"/people/{id}", h.byID(h.patchPerson))
+	mux.HandleFunc("POST "+Prefix+"/people/{id}/membership", h.byID(h.changeMembership))
+	mux.HandleFunc("GET "+Prefix+"/people/{id}/contacts", h.byID(h.contacts))
+	mux.HandleFunc("POST "+Prefix+"/people/{id}/contacts", h.byID(h.recordContact))
+	mux.HandleFunc("GET "+Prefix+"/people/contact-warnings", h.contactWarnings)
+	mux.HandleFunc("POST "+Prefix+"/me/move", h.reportMove)
+	mux.HandleFunc("GET "+Prefix+"/verify/{token}", h.verify)
+	mux.HandleFunc("GET "+Prefix+"/notifications", h.notifications)
+	mux.HandleFunc("POST "+Prefix+"/notifications/read", h.readNotifications)
 }
 
 // Caller is the authenticated client of an API request.

@@ -109,3 +109,14 @@ func TestAuditDetailIsJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestThrottledAnswerSaysWhenToRetry(t *testing.T) {
+	h := &Handler{b: mustBundle(t), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest(http.MethodGet, "/api/v1/persons", nil)
+	r.Header.Set("Accept-Language", "en")
+	h.Fail(w, r, nil, &domain.Error{Code: domain.CodeLocked, MsgID: "throttle.search", Args: map[string]any{"Seconds": 7}})
+	if w.Code != 429 || w.Header().Get("Retry-After") != "7" || !strings.Contains(w.Body.String(), "try again in 7 seconds") {
+		t.Errorf("throttled: %d %v %s", w.Code, w.Header(), w.Body)
+	}
+}

@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"gongjian/internal/domain"
 	"gongjian/internal/i18n"
@@ -55,6 +56,9 @@ func (h *Handler) Fail(w http.ResponseWriter, r *http.Request, l *i18n.Localizer
 	status := StatusOf(e.Code)
 	if status >= 500 {
 		h.log.Error("api: request failed", "path", r.URL.Path, "err", err)
+	}
+	if secs, ok := e.Args["Seconds"].(int); ok && e.Code == domain.CodeLocked {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
 	}
 	WriteError(w, status, string(e.Code), l.Err(err), e.Field)
 }

@@ -69,7 +69,7 @@ func (r *runner) wire(ctx context.Context, cfg config.Config, db *store.DB, keys
 		params = auth.DefaultParams
 	}
 	svc, err := service.New(db, service.Config{Keys: k, PasswordParams: params, SessionIdle: sessionIdle, Log: r.log,
-		DataDir: cfg.DataDir, Regions: knownRegion})
+		DataDir: cfg.DataDir, Regions: knownRegion, Limits: cfg.Limits})
 	if err != nil {
 		return nil, runtimeError("cli.failed", "Err", err)
 	}

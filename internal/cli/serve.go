@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"gongjian/internal/config"
+	"gongjian/internal/jobs"
 	"gongjian/internal/server"
 	"gongjian/internal/store"
 	"gongjian/internal/web/assets"
@@ -73,6 +74,7 @@ func (r *runner) listenAndServe(ctx context.Context, a *app) error {
 	jobs, stopJobs := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { r.purgeSessions(jobs, a) })
+	wg.Go(func() { r.runJobs(jobs, a) })
 	defer func() { stopJobs(); wg.Wait() }()
 
 	served := make(chan error, 1)
@@ -185,4 +187,25 @@ func (r *runner) purgeSessions(ctx context.Context, a *app) {
 		case <-t.C:
 		}
 	}
+}
+
+// contactCheckLease covers one run of the lost-contact check, which is a
+// few statements even on a large register; a server that dies holding it
+// delays the check by this much at most.
+const contactCheckLease = 30 * time.Minute
+
+// runJobs runs the scheduled jobs until ctx ends: the lost-contact check,
+// every --job-interval, and at once when the last run is older than that.
+// Several servers may run it: the job's lease lets one of them run.
+func (r *runner) runJobs(ctx context.Context, a *app) {
+	every := a.cfg.JobInterval
+	if every <= 0 {
+		every = config.DefaultJobInterval
+	}
+	run := &jobs.Runner{DB: a.db, Clock: a.svc, Log: r.log, Holder: jobs.NewHolder()}
+	run.Loop(ctx, jobs.Job{Name: "contact_check", Every: every, Lease: contactCheckLease,
+		Run: func(ctx context.Context) (string, error) {
+			res, err := a.svc.CheckContacts(ctx, a.svc.Today())
+			return res.String(), err
+		}}, jobs.PollFor(every))
 }

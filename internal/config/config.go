@@ -16,8 +16,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"gongjian/internal/domain"
+	"gongjian/internal/throttle"
 )
 
 // Config is the resolved configuration.
@@ -31,7 +33,20 @@ type Config struct {
 	TLSKey      string
 	BehindProxy bool   // trust X-Forwarded-* from a proxy that terminates TLS
 	Lang        string // language of the command line's own output: zh-CN or en
+	// Limits bound each account's searches, exports, imports and reveals
+	// (nil: the defaults of package throttle).
+	Limits throttle.Limits
+	// JobInterval is how often serve runs its scheduled jobs (the
+	// lost-contact check): daily unless told otherwise.
+	JobInterval time.Duration
 }
+
+// DefaultJobInterval is the scheduled jobs' interval: daily.
+const DefaultJobInterval = 24 * time.Hour
+
+// MinJobInterval keeps a typo (1s) from running the county-wide check
+// without pause.
+const MinJobInterval = time.Minute
 
 // TLS reports whether the server should speak HTTPS itself.
 func (c Config) TLS() bool { return c.TLSCert != "" && c.TLSKey != "" }
@@ -97,7 +112,20 @@ func options() []option {
 			set: str(func(c *Config) *string { return &c.TLSKey })},
 		{flag: "behind-proxy", env: "GONGJIAN_BEHIND_PROXY", group: Server, boolean: true,
 			usage: "trust X-Forwarded-For/-Proto from a TLS-terminating proxy", set: setProxy},
+		{flag: "rate-limits", env: "GONGJIAN_RATE_LIMITS", group: Server,
+			usage: "per-account limits, e.g. search=240/m,export=30/h,import=30/h,reveal=60/h (off: none, for load tests)", set: setLimits},
+		{flag: "job-interval", env: "GONGJIAN_JOB_INTERVAL", group: Server, usage: "how often scheduled jobs run (default 24h)",
+			set: setJobInterval},
 	}
+}
+
+func setLimits(c *Config, v string) error {
+	l, err := throttle.Parse(v)
+	if err != nil {
+		return invalid("rate-limits", "GONGJIAN_RATE_LIMITS", "cli.config.rate_limits", map[string]any{"Value": v})
+	}
+	c.Limits = l
+	return nil
 }
 
 func setLang(c *Config, v string) error {
@@ -106,6 +134,15 @@ func setLang(c *Config, v string) error {
 		return invalid("lang", "GONGJIAN_LANG", "cli.config.lang", map[string]any{"Value": v})
 	}
 	c.Lang = lang
+	return nil
+}
+
+func setJobInterval(c *Config, v string) error {
+	d, err := time.ParseDuration(strings.TrimSpace(v))
+	if err != nil || d < MinJobInterval {
+		return invalid("job-interval", "GONGJIAN_JOB_INTERVAL", "cli.config.job_interval", map[string]any{"Value": v})
+	}
+	c.JobInterval = d
 	return nil
 }
 
@@ -140,7 +177,8 @@ func Register(fs *flag.FlagSet, groups Group) {
 func Resolve(fs *flag.FlagSet, getenv func(string) string, d Defaults) (Config, error) {
 	given := map[string]string{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = f.Value.String() })
-	c := Config{DB: d.DB, SecretFile: d.SecretFile, Addr: DefaultAddr, Lang: LangFromEnv(getenv)}
+	c := Config{DB: d.DB, SecretFile: d.SecretFile, Addr: DefaultAddr, Lang: LangFromEnv(getenv),
+		JobInterval: DefaultJobInterval}
 	for _, o := range options() {
 		if fs.Lookup(o.flag) == nil {
 			continue

@@ -162,3 +162,20 @@ func unwritableDir(t *testing.T) string {
 	t.Skip("running as root without a read-only /sys: no folder is unwritable")
 	return ""
 }
+
+func TestJobInterval(t *testing.T) {
+	c, err := resolve(t, config.Common|config.Server, nil, nil, config.ServeDefaults())
+	if err != nil || c.JobInterval != config.DefaultJobInterval {
+		t.Fatalf("default: %v %v", c.JobInterval, err)
+	}
+	c, err = resolve(t, config.Common|config.Server, []string{"--job-interval", "6h"}, map[string]string{"GONGJIAN_JOB_INTERVAL": "1h"}, config.ServeDefaults())
+	if err != nil || c.JobInterval.Hours() != 6 {
+		t.Fatalf("flag: %v %v", c.JobInterval, err)
+	}
+	for _, bad := range []string{"daily", "10s", "-1h"} {
+		_, err := resolve(t, config.Common|config.Server, []string{"--job-interval", bad}, nil, config.ServeDefaults())
+		if e := domain.AsError(err); err == nil || e.Field != "job-interval" || e.MsgID != "cli.config.job_interval" {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}

@@ -43,13 +43,17 @@ func msgIDsInSource(t *testing.T, root string) map[string]string {
 					}
 				}
 			case *ast.CallExpr:
-				sel, ok := n.Fun.(*ast.SelectorExpr)
-				if !ok {
-					return true
+				// domain.Invalid(…) outside package domain, Invalid(…) inside it.
+				var name string
+				switch f := n.Fun.(type) {
+				case *ast.SelectorExpr:
+					name = f.Sel.Name
+				case *ast.Ident:
+					name = f.Name
 				}
 				arg := -1
 				prefix := ""
-				switch sel.Sel.Name {
+				switch name {
 				case "Rule", "T":
 					arg = 0
 				case "Invalid", "Conflict":

@@ -21,6 +21,7 @@ func TestMaskingScan(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newPeopleWorld(t, db)
+		w.flag(t) // 单雄信 lost, 李四 at risk: the lost-contact list has rows
 		for _, who := range []string{"county", "home", "mobile", "host"} {
 			b := w.signIn(t, who)
 			b.get("/people")
@@ -89,12 +90,34 @@ func TestMaskingScan(t *testing.T) {
 					t.Errorf("%s api detail has a %q field: %s", who, field, r.body)
 				}
 			}
+			// The lost-contact list, its export and API, and the edit page.
+			r = b.get("/people/contact")
+			wantStatus(t, r, http.StatusOK)
+			scan("lost-contact list", r.body, "单雄信")
+			rows = xlsxStrings(t, b.get("/people/contact/export.xlsx"))
+			cells = nil
+			for _, row := range rows {
+				cells = append(cells, strings.Join(row, "|"))
+			}
+			scan("lost-contact xlsx", strings.Join(cells, "\n"), "单雄信")
+			scan("lost-contact api", w.api(t, who, http.MethodGet, "/api/v1/people/contact-warnings", "").body, "单雄信")
+			if r = b.get(personPath(w.people["单雄信"]) + "/edit"); r.StatusCode == http.StatusOK {
+				scan("edit page", r.body, "110105********002X")
+			}
 			if len(scanned) < 12 {
 				t.Errorf("%s: only %d answers scanned", who, len(scanned))
 			}
 		}
-		me := w.memberAccount(t, "shanxx", "单雄信").get("/me")
+		mb := w.memberAccount(t, "shanxx", "单雄信")
+		me := mb.get("/me")
 		wantMasked(t, "/me", me.body)
 		wantBody(t, me, "110105********002X", "138****5678")
+		// The member's other pages (member_test.go scans them with a
+		// certificate, a move and the API as well).
+		for _, path := range []string{"/me/certificate", "/me/move", "/inbox"} {
+			r := mb.get(path)
+			wantStatus(t, r, http.StatusOK)
+			wantMasked(t, path, r.body)
+		}
 	})
 }

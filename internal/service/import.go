@@ -17,6 +17,7 @@ import (
 	"gongjian/internal/domain"
 	"gongjian/internal/roster"
 	"gongjian/internal/store"
+	"gongjian/internal/throttle"
 )
 
 // The roster import (issue 4, item 5): a spreadsheet a township sends
@@ -176,6 +177,11 @@ func fileError(err error) error {
 func (s *Service) PreviewImport(ctx context.Context, a *authz.Actor, name string, r io.ReaderAt, size int64, opts ImportOptions) (ImportPreview, error) {
 	name = cleanName(name)
 	if err := s.importAllowed(ctx, a); err != nil {
+		return ImportPreview{}, err
+	}
+	// Reading a file is what costs: the limit counts files read, not the
+	// commits of previews already made.
+	if err := s.throttle(ctx, a, throttle.Import); err != nil {
 		return ImportPreview{}, err
 	}
 	s.sweepImports(ctx)

@@ -12,6 +12,7 @@ import (
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
 	"gongjian/internal/store"
+	"gongjian/internal/throttle"
 )
 
 // CommitImportFile imports a file from the file itself (the command
@@ -23,6 +24,9 @@ import (
 func (s *Service) CommitImportFile(ctx context.Context, a *authz.Actor, name string, r io.ReaderAt, size int64, opts ImportOptions) (ImportResult, error) {
 	name = cleanName(name)
 	if err := s.importAllowed(ctx, a); err != nil {
+		return ImportResult{}, err
+	}
+	if err := s.throttle(ctx, a, throttle.Import); err != nil {
 		return ImportResult{}, err
 	}
 	opts = opts.withDefaults()

@@ -11,6 +11,7 @@ import (
 	"gongjian/internal/idcheck"
 	"gongjian/internal/pinyin"
 	"gongjian/internal/store"
+	"gongjian/internal/throttle"
 )
 
 // NewPerson is a person as an official or a roster enters it: the ID
@@ -229,6 +230,9 @@ func (s *Service) Reveal(ctx context.Context, a *authz.Actor, id domain.PersonID
 	}
 	if reason == "" {
 		return "", domain.Invalid("reason", "person.reveal_reason", nil)
+	}
+	if err := s.throttle(ctx, a, throttle.Reveal); err != nil {
+		return "", err
 	}
 	sealed, aad := row.IDSealed, personIDAAD
 	if field == "phone" {

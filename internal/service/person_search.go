@@ -10,6 +10,7 @@ import (
 	"gongjian/internal/domain"
 	"gongjian/internal/idcheck"
 	"gongjian/internal/store"
+	"gongjian/internal/throttle"
 )
 
 // PersonSearch is what the people list filters by. Text is read by its
@@ -47,6 +48,15 @@ const PersonTotalCap = 1000
 
 // SearchPersons lists people inside the actor's scope, in pinyin order.
 func (s *Service) SearchPersons(ctx context.Context, a *authz.Actor, f PersonSearch) (PersonPage, error) {
+	if err := s.throttle(ctx, a, throttle.Search); err != nil {
+		return PersonPage{}, err
+	}
+	return s.searchPersons(ctx, a, f)
+}
+
+// searchPersons is SearchPersons without the limit, for an export that
+// pages through a list on one allowance.
+func (s *Service) searchPersons(ctx context.Context, a *authz.Actor, f PersonSearch) (PersonPage, error) {
 	q, err := s.personQuery(ctx, a, f)
 	if err != nil {
 		return PersonPage{}, err

@@ -16,6 +16,7 @@ import (
 	"gongjian/internal/domain"
 	"gongjian/internal/seal"
 	"gongjian/internal/store"
+	"gongjian/internal/throttle"
 )
 
 // Config holds what the service needs besides the database.
@@ -33,6 +34,9 @@ type Config struct {
 	Regions func(code string) bool
 	// DataDir holds uploaded files (signed agreements …).
 	DataDir string
+	// Limits bound each account's searches, exports, imports and reveals;
+	// nil: throttle.Defaults().
+	Limits throttle.Limits
 }
 
 // Service runs the use cases over one database.
@@ -40,6 +44,8 @@ type Service struct {
 	db    *store.DB
 	cfg   Config
 	chain chainer
+	// limiter applies Config.Limits.
+	limiter *throttle.Limiter
 	// dummyHash is verified against when an account does not exist, so a
 	// wrong name costs the same time as a wrong password.
 	dummyHash string
@@ -72,7 +78,7 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: db, cfg: cfg, chain: chainer{cfg.Keys}, dummyHash: dummy}, nil
+	return &Service{db: db, cfg: cfg, chain: chainer{cfg.Keys}, dummyHash: dummy, limiter: throttleLimits(cfg.Limits)}, nil
 }
 
 // DB exposes the database for the composition root (health checks,

@@ -48,3 +48,13 @@ func LastRun(ctx context.Context, q Q, name string) (time.Time, string, error) {
 	}
 	return at.Time.UTC(), result, nil
 }
+
+// ReleaseLease lets the lease go without recording a run: the holder
+// found the job already done, or its run failed and should be retried.
+func ReleaseLease(ctx context.Context, q Q, name, holder string) error {
+	_, err := q.ExecContext(ctx, `UPDATE job_leases SET holder = '', lease_until = NULL WHERE name = $1 AND holder = $2`, name, holder)
+	if err != nil {
+		return fmt.Errorf("store: release lease %s: %w", name, err)
+	}
+	return nil
+}

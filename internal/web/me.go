@@ -8,18 +8,17 @@ import (
 )
 
 // A member's own page, laid out for a phone: the account's roles and, when
-// the service can tell which person record is the account's own, that
-// record, masked. Accounts are not linked to person records yet (the link
-// comes with the activity certificate); until then the service matches the
-// account's display name to exactly one member where it holds the member
-// role, and the page says so when it finds none.
+// the account is linked to its person record (the security officer links
+// them from the ID number the member presents), that record, masked, with
+// the ways to the activity certificate and to report a move. A member
+// whose account is not linked yet is told whom to ask.
 
 type meData struct {
 	Name    string
 	Grants  []domain.Grant
 	Member  bool       // the account holds the member role
-	Person  *personRow // the own record, when found
-	Pending bool       // a member whose record could not be matched yet
+	Person  *personRow // the own record, when linked
+	Pending bool       // a member whose account is not linked to a record yet
 }
 
 func (h *Handler) me(w http.ResponseWriter, r *http.Request) {

@@ -32,6 +32,12 @@ type personPageData struct {
 	Value     string // its clear value, shown once
 	Revealed  bool
 	History   []store.PersonEvent // newest first
+	// ContactForm is the contact form that came back with an error, or
+	// nil; Contacts is the contact section (partials/person_contacts.html).
+	ContactForm *Form
+	Contacts    contactsView
+	CanEdit     bool
+	Placement   *placementView // suggestions for those who may place the member (placement.go)
 }
 
 // RevealForm is the form of one field: the one that failed keeps its
@@ -80,6 +86,12 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 		h.fail(w, r, err)
 		return
 	}
+	if d.Contacts, err = h.contactsFor(r.Context(), a, p.ID, d.ContactForm); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.CanEdit = d.Contacts.CanWrite
+	d.Placement = h.placementFor(r, a, p, d.History)
 	h.renderAt(w, r, personURL(p.ID), status, "person", p.Name, d)
 }
 

@@ -44,6 +44,7 @@ type Page struct {
 type NavItem struct {
 	Key, URL string
 	Active   bool
+	Count    int // a number shown beside the link (unread notices); zero shows none
 }
 
 type pageTemplate struct{ t *template.Template }
@@ -142,6 +143,11 @@ func (h *Handler) renderAt(w http.ResponseWriter, r *http.Request, pagePath stri
 		page.Account = &p.Account
 		if p.Stage == service.StageFull {
 			page.Nav = navFor(p.Actor, r.URL.Path)
+			for i := range page.Nav {
+				if page.Nav[i].URL == "/inbox" {
+					page.Nav[i].Count = h.unreadFor(r, p)
+				}
+			}
 		}
 	}
 	page.Flash = takeFlash(w, r, h.cfg.Secure, v.L)
@@ -181,7 +187,7 @@ func (h *Handler) execute(w http.ResponseWriter, status int, name string, page P
 // navFor builds the side navigation from what the actor may do, so a link
 // appears only where the page behind it would answer.
 func navFor(a *authz.Actor, current string) []NavItem {
-	items := []NavItem{{Key: "nav.home", URL: "/"}}
+	items := []NavItem{{Key: "nav.home", URL: "/"}, {Key: "web.inbox.nav", URL: "/inbox"}}
 	if canSomewhere(a, authz.OrgRead) {
 		items = append(items, NavItem{Key: "web.org.nav", URL: "/orgs"})
 	}
@@ -196,6 +202,7 @@ func navFor(a *authz.Actor, current string) []NavItem {
 	}
 	if canSomewhere(a, authz.PersonRead) {
 		items = append(items, NavItem{Key: "web.coverage.nav", URL: "/people/coverage"})
+		items = append(items, NavItem{Key: "web.contact.nav", URL: "/people/contact"})
 	}
 	if a.Has(authz.RoleMember) {
 		items = append(items, NavItem{Key: "web.me.nav", URL: "/me"})
@@ -210,9 +217,17 @@ func navFor(a *authz.Actor, current string) []NavItem {
 		items = append(items, NavItem{Key: "web.nav.policy", URL: "/admin/policy"})
 	}
 	items = append(items, NavItem{Key: "nav.account", URL: "/account"})
-	for i := range items {
-		u := items[i].URL
-		items[i].Active = current == u || (u != "/" && strings.HasPrefix(current, u+"/"))
+	// The item whose address is the longest prefix of the current one is
+	// active: /people/contact marks "lost contact", not "people" as well.
+	best := -1
+	for i, it := range items {
+		u := it.URL
+		if (current == u || (u != "/" && strings.HasPrefix(current, u+"/"))) && (best < 0 || len(u) > len(items[best].URL)) {
+			best = i
+		}
+	}
+	if best >= 0 {
+		items[best].Active = true
 	}
 	return items
 }
