@@ -47,6 +47,10 @@ type DB struct {
 	dialect Dialect
 	read    *sql.DB
 	write   *sql.DB
+	// reader is what Read hands out: the read pool, on SQLite with its
+	// statements prepared once (stmtcache.go).
+	reader Q
+	cache  *stmtCache
 	// Path is the SQLite file, empty on PostgreSQL.
 	Path string
 }
@@ -55,11 +59,16 @@ type DB struct {
 func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Read returns the pool for queries that do not write.
-func (db *DB) Read() Q { return db.read }
+func (db *DB) Read() Q { return db.reader }
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	err := db.read.Close()
+	var err error
+	if db.cache != nil {
+		err = db.cache.Close()
+	} else {
+		err = db.read.Close()
+	}
 	if db.write != db.read {
 		err = errors.Join(err, db.write.Close())
 	}
@@ -111,13 +120,17 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	read, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	// Readers map the file (reads without a system call and a copy per
+	// page: at 200,000 people most of a search's time was spent in
+	// pread, measured) and keep a larger page cache.
+	read, err := sql.Open("sqlite", base+"&_pragma=query_only(1)&_pragma=mmap_size(2147418112)&_pragma=cache_size(-16384)")
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
 	read.SetMaxOpenConns(8)
-	db := &DB{dialect: SQLite, read: read, write: write, Path: path}
+	cache := newStmtCache(read)
+	db := &DB{dialect: SQLite, read: read, write: write, reader: cache, cache: cache, Path: path}
 	// The first write-pool connection creates the file and switches it to
 	// WAL before any reader opens it in query-only mode.
 	if err := write.PingContext(ctx); err != nil {
@@ -157,7 +170,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: cannot reach PostgreSQL at %s:%d: %w", cfg.Host, cfg.Port, err)
 	}
-	return &DB{dialect: Postgres, read: pool, write: pool}, nil
+	return &DB{dialect: Postgres, read: pool, write: pool, reader: pool}, nil
 }
 
 // Tx runs fn in one write transaction and commits when fn returns nil. On
