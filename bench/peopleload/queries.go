@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
 
@@ -60,7 +61,12 @@ type samples struct {
 // the alphabet.
 func sample(ctx context.Context, c *client, total int, seed uint64) (*samples, error) {
 	s := &samples{total: total}
+	// The server may still be starting: wait up to a minute for it.
 	status, body, err := c.do(ctx, http.MethodGet, "/api/v1/orgs", nil)
+	for wait := time.Now().Add(time.Minute); err != nil && time.Now().Before(wait); {
+		time.Sleep(200 * time.Millisecond)
+		status, body, err = c.do(ctx, http.MethodGet, "/api/v1/orgs", nil)
+	}
 	if err := answer("orgs", status, body, err); err != nil {
 		return nil, err
 	}

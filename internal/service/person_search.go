@@ -33,9 +33,11 @@ type PersonSearch struct {
 type PersonPage struct {
 	People []domain.Person
 	Total  int
-	// TotalCapped says that more than Total people match: a search by
-	// text, employer or industry is counted up to PersonTotalCap (a list
-	// by scope, organization, status and city always exactly).
+	// TotalCapped says that Total is a lower bound: a search by text,
+	// employer or industry is counted with bounded work (looking at no
+	// more than PersonTotalCap+1 of the rows it walks),
+	// while a list by scope, organization, status and city is always
+	// counted exactly.
 	TotalCapped bool
 	Next        string // empty on the last page
 }
@@ -43,7 +45,7 @@ type PersonPage struct {
 // PersonTotalCap is how far a search that the count tables cannot answer
 // is counted: beyond it the officer needs a narrower search, not the
 // exact number, and counting every "王" among a million people would cost
-// more than the page.
+// many times the page itself.
 const PersonTotalCap = 1000
 
 // SearchPersons lists people inside the actor's scope, in pinyin order.

@@ -62,8 +62,8 @@ func syncPersons(ctx context.Context, tx Tx) error {
 		}
 		defer tx.ExecContext(ctx, `PRAGMA cache_size = -65536`)
 	}
-	delta := map[countKey]int64{}
-	if err := unindexStale(ctx, tx, delta); err != nil {
+	delta, terms := map[countKey]int64{}, map[string]int64{}
+	if err := unindexStale(ctx, tx, delta, terms); err != nil {
 		return err
 	}
 	for after := int64(0); ; {
@@ -74,12 +74,15 @@ func syncPersons(ctx context.Context, tx Tx) error {
 		if len(rows) == 0 {
 			break
 		}
-		if err := indexRows(ctx, tx, rows, delta); err != nil {
+		if err := indexRows(ctx, tx, rows, delta, terms); err != nil {
 			return err
 		}
 		after = rows[len(rows)-1].id
 	}
 	if err := applyCounts(ctx, tx, delta); err != nil {
+		return err
+	}
+	if err := applyTermCounts(ctx, tx, terms); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM person_stale`); err != nil {
@@ -89,25 +92,33 @@ func syncPersons(ctx context.Context, tx Tx) error {
 }
 
 // unindexStale takes the stale people's rows out of the index and their
-// contribution out of the counts.
-func unindexStale(ctx context.Context, tx Tx, delta map[countKey]int64) error {
-	rows, err := tx.QueryContext(ctx, `SELECT r.org_id, r.status, r.city_code, COUNT(*) FROM person_reach r
-		WHERE r.person_id IN (SELECT person_id FROM person_stale) GROUP BY r.org_id, r.status, r.city_code`)
-	if err != nil {
-		return fmt.Errorf("store: person index: %w", err)
-	}
-	for rows.Next() {
+// contribution out of the counts: per organization, for everyone
+// (organization 0: each person once, whatever their reach rows) and per
+// term.
+func unindexStale(ctx context.Context, tx Tx, delta map[countKey]int64, terms map[string]int64) error {
+	err := eachCount(ctx, tx, `SELECT r.org_id, r.status, r.city_code, COUNT(*) FROM person_reach r
+		WHERE r.person_id IN (SELECT person_id FROM person_stale) GROUP BY r.org_id, r.status, r.city_code
+		UNION ALL SELECT 0, status, city_code, COUNT(*) FROM (SELECT DISTINCT person_id, status, city_code FROM person_reach
+		WHERE person_id IN (SELECT person_id FROM person_stale)) e GROUP BY status, city_code`, func(rows *sql.Rows) error {
 		var k countKey
 		var n int64
-		if err := rows.Scan(&k.org, &k.status, &k.city, &n); err != nil {
-			rows.Close()
-			return fmt.Errorf("store: person index: %w", err)
-		}
+		err := rows.Scan(&k.org, &k.status, &k.city, &n)
 		delta[k] -= n
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: person index: %w", err)
+	err = eachCount(ctx, tx, `SELECT term, COUNT(*) FROM person_terms WHERE person_id IN (SELECT person_id FROM person_stale)
+		GROUP BY term`, func(rows *sql.Rows) error {
+		var t string
+		var n int64
+		err := rows.Scan(&t, &n)
+		terms[t] -= n
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	for _, table := range []string{"person_reach", "person_terms"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE person_id IN (SELECT person_id FROM person_stale)`); err != nil {
@@ -115,6 +126,21 @@ func unindexStale(ctx context.Context, tx Tx, delta map[countKey]int64) error {
 		}
 	}
 	return nil
+}
+
+// eachCount runs a query and hands each row to scan.
+func eachCount(ctx context.Context, tx Tx, query string, scan func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query)
+	if err != nil {
+		return fmt.Errorf("store: person index: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return fmt.Errorf("store: person index: %w", err)
+		}
+	}
+	return rows.Err()
 }
 
 // readStale reads the next batch of stale people that still exist.
@@ -144,7 +170,7 @@ func readStale(ctx context.Context, tx Tx, after int64) ([]staleRow, error) {
 
 // indexRows writes the reach and term rows of a batch of people and adds
 // them to the counts.
-func indexRows(ctx context.Context, tx Tx, rows []staleRow, delta map[countKey]int64) error {
+func indexRows(ctx context.Context, tx Tx, rows []staleRow, delta map[countKey]int64, terms map[string]int64) error {
 	type key struct {
 		lead    string // the term, or the organization id as a sortable string
 		org     int64
@@ -155,12 +181,14 @@ func indexRows(ctx context.Context, tx Tx, rows []staleRow, delta map[countKey]i
 	}
 	var reachRows, termRows []key
 	for _, r := range rows {
+		delta[countKey{0, r.status, r.city}]++
 		for _, org := range reachOf(r.origin, r.home, r.mobile) {
 			reachRows = append(reachRows, key{org: org, sortKey: r.sortKey, id: r.id, status: r.status, city: r.city})
 			delta[countKey{org, r.status, r.city}]++
 		}
 		for _, t := range PersonTerms(r.name, r.pinyin, r.initials) {
 			termRows = append(termRows, key{lead: t, sortKey: r.sortKey, id: r.id})
+			terms[t]++
 		}
 	}
 	// In the order of the primary keys, each statement walks its B-tree
@@ -183,14 +211,14 @@ func indexRows(ctx context.Context, tx Tx, rows []staleRow, delta map[countKey]i
 	for _, k := range reachRows {
 		reach = append(reach, k.org, k.sortKey, k.id, k.status, k.city)
 	}
-	terms := make([]any, 0, len(termRows)*3)
+	termArgs := make([]any, 0, len(termRows)*3)
 	for _, k := range termRows {
-		terms = append(terms, k.lead, k.sortKey, k.id)
+		termArgs = append(termArgs, k.lead, k.sortKey, k.id)
 	}
 	if err := insertRows(ctx, tx, "person_reach (org_id, sort_key, person_id, status, city_code)", 5, reach); err != nil {
 		return err
 	}
-	return insertRows(ctx, tx, "person_terms (term, sort_key, person_id)", 3, terms)
+	return insertRows(ctx, tx, "person_terms (term, sort_key, person_id)", 3, termArgs)
 }
 
 // insertRows inserts args as rows of width columns, in statements of at
@@ -258,6 +286,22 @@ func applyCounts(ctx context.Context, tx Tx, delta map[countKey]int64) error {
 		return err
 	}
 	return upsertCounts(ctx, tx, "person_counts", "org_id, status", 3, org)
+}
+
+// applyTermCounts moves the term counts by delta, in term order.
+func applyTermCounts(ctx context.Context, tx Tx, delta map[string]int64) error {
+	keys := make([]string, 0, len(delta))
+	for t, n := range delta {
+		if n != 0 {
+			keys = append(keys, t)
+		}
+	}
+	slices.Sort(keys)
+	args := make([]any, 0, 2*len(keys))
+	for _, t := range keys {
+		args = append(args, t, delta[t])
+	}
+	return upsertCounts(ctx, tx, "person_term_counts", "term", 2, args)
 }
 
 func upsertCounts(ctx context.Context, tx Tx, table, key string, width int, args []any) error {

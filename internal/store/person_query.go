@@ -116,31 +116,42 @@ func planPersons(ctx context.Context, db Q, f PersonQuery) (*plan, error) {
 		inScope = slices.ContainsFunc(roots, func(r string) bool { return strings.HasPrefix(f.Org, r) })
 	}
 	q := &plan{}
-	if text := q.textSource(f); text != "" {
-		// The text drives; the scope (or the filter within it), the
-		// status and the city are checked on a reach row.
-		q.from, q.heads = text, [][]string{nil}
-		orgs := rootIDs
-		if filter != 0 && inScope {
-			orgs = []int64{filter}
+	check := rootIDs // where a person must be reached
+	if filter != 0 && inScope {
+		check = []int64{filter}
+	}
+	src, term := q.textSource(f)
+	switch {
+	case src != "" && term != "" && len(check) == 1 && !(filter != 0 && !inScope):
+		// A term and one organization. Walking the term's people (in
+		// pinyin order) finds a page after about page × all / org of them;
+		// walking the organization's finds it anywhere up to its end,
+		// since a term often sits in one stretch of the pinyin order (a
+		// surname, initials). Walk the organization when it is the
+		// smaller of the two.
+		nTerm, nOrg, nAll, err := termAndOrgSize(ctx, db, term, check[0])
+		if err != nil {
+			return nil, err
 		}
-		conds := append([]string{"r.person_id = k.person_id", "r.org_id " + q.in(orgs)}, q.reachConds(f, "r")...)
-		q.conds = append(q.conds, "EXISTS (SELECT 1 FROM person_reach r WHERE "+strings.Join(conds, " AND ")+")")
-		if filter != 0 && !inScope {
-			q.conds = append(q.conds, "EXISTS (SELECT 1 FROM person_reach r2 WHERE r2.person_id = k.person_id AND r2.org_id = "+
-				q.arg(filter)+")")
+		if nOrg < min(nTerm, 50*nAll/max(nOrg, 1)) {
+			q.args = nil // the text source's argument goes unused
+			q.reachDriven(f, check, nil)
+			q.conds = append(q.conds, "EXISTS (SELECT 1 FROM person_terms t WHERE t.term = "+q.arg(term)+
+				" AND t.sort_key = k.sort_key AND t.person_id = k.person_id)")
+			q.textCheck(f)
+			break
 		}
-	} else {
-		// The reach rows of the filter, or of each root, drive.
-		q.from = "person_reach k"
+		q.textDriven(src, f, check, filter, inScope)
+		q.textCheck(f)
+	case src != "":
+		q.textDriven(src, f, check, filter, inScope)
+		q.textCheck(f)
+	default:
 		drivers := rootIDs
 		if filter != 0 {
 			drivers = []int64{filter}
 		}
-		for _, id := range drivers {
-			q.heads = append(q.heads, []string{"k.org_id = " + q.arg(id)})
-		}
-		q.conds = append(q.conds, q.reachConds(f, "k")...)
+		q.reachDriven(f, drivers, nil)
 		switch {
 		case filter != 0 && !inScope:
 			q.conds = append(q.conds, "EXISTS (SELECT 1 FROM person_reach s WHERE s.person_id = k.person_id AND s.org_id "+
@@ -151,6 +162,50 @@ func planPersons(ctx context.Context, db Q, f PersonQuery) (*plan, error) {
 	}
 	q.personConds(f)
 	return q, nil
+}
+
+// reachDriven walks the reach rows of orgs (one branch each) with the
+// status and city conditions.
+func (q *plan) reachDriven(f PersonQuery, orgs []int64, _ []string) {
+	q.from = "person_reach k"
+	for _, id := range orgs {
+		q.heads = append(q.heads, []string{"k.org_id = " + q.arg(id)})
+	}
+	q.conds = append(q.conds, q.reachConds(f, "k")...)
+}
+
+// textDriven walks a text's source; the person must be reached from
+// check (and from the filter when it lies outside the scope), with the
+// status and city, on a reach row. When one organization is checked and
+// nothing else is asked of the reach row, an organization whose subtree
+// holds everyone (the county's) checks nothing: its count equals the
+// register's, read once by the same statement, so in the same snapshot.
+func (q *plan) textDriven(src string, f PersonQuery, check []int64, filter int64, inScope bool) {
+	q.from, q.heads = src, [][]string{nil}
+	reach := q.reachConds(f, "r")
+	conds := append([]string{"r.person_id = k.person_id", "r.org_id " + q.in(check)}, reach...)
+	exists := "EXISTS (SELECT 1 FROM person_reach r WHERE " + strings.Join(conds, " AND ") + ")"
+	if len(check) == 1 && len(reach) == 0 {
+		exists = "((SELECT SUM(n) FROM person_counts WHERE org_id = " + q.arg(check[0]) +
+			") = (SELECT SUM(n) FROM person_counts WHERE org_id = 0) OR " + exists + ")"
+	}
+	q.conds = append(q.conds, exists)
+	if filter != 0 && !inScope {
+		q.conds = append(q.conds, "EXISTS (SELECT 1 FROM person_reach r2 WHERE r2.person_id = k.person_id AND r2.org_id = "+
+			q.arg(filter)+")")
+	}
+}
+
+// termAndOrgSize reads how many people have a term and how many an
+// organization's subtree holds, to walk the smaller.
+func termAndOrgSize(ctx context.Context, db Q, term string, org int64) (nTerm, nOrg, nAll int64, err error) {
+	err = db.QueryRowContext(ctx, `SELECT COALESCE((SELECT n FROM person_term_counts WHERE term = $1), 0),
+		CAST(COALESCE((SELECT SUM(n) FROM person_counts WHERE org_id = $2), 0) AS BIGINT),
+		CAST(COALESCE((SELECT SUM(n) FROM person_counts WHERE org_id = 0), 0) AS BIGINT)`, term, org).Scan(&nTerm, &nOrg, &nAll)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("store: person search: %w", err)
+	}
+	return nTerm, nOrg, nAll, nil
 }
 
 // reachConds are the conditions a reach row (alias) answers: membership
@@ -173,42 +228,55 @@ func (q *plan) reachConds(f PersonQuery, alias string) []string {
 	return out
 }
 
-// textSource is the source a text search walks: the blind index of an ID
-// number or a phone (at most a row or two), or the terms of a name or a
-// pinyin. A text whose term is only part of it ("张伟明" walks 伟明, a
-// pinyin longer than latinTermMax its first letters) is checked on the
-// person too; a single Latin letter has no term and walks everyone in
-// pinyin order.
-func (q *plan) textSource(f PersonQuery) string {
+// textSource is the source a text search walks, and its term when it is
+// one: the blind index of an ID number or a phone (at most a row or two),
+// or the terms of a name or a pinyin; a single Latin letter has no term
+// and walks everyone whose pinyin or initials start with it. textCheck
+// adds what the term leaves to check on the person.
+func (q *plan) textSource(f PersonQuery) (src, term string) {
 	switch {
 	case len(f.IDIndex) > 0:
-		return "(SELECT id AS person_id, sort_key FROM persons WHERE id_index = " + q.arg(f.IDIndex) + ") k"
+		return "(SELECT id AS person_id, sort_key FROM persons WHERE id_index = " + q.arg(f.IDIndex) + ") k", ""
 	case len(f.PhoneIndex) > 0:
-		return "(SELECT id AS person_id, sort_key FROM persons WHERE phone_index = " + q.arg(f.PhoneIndex) + ") k"
-	case f.Name != "" && escapeLike(f.Name) != "":
-		name := escapeLike(f.Name)
+		return "(SELECT id AS person_id, sort_key FROM persons WHERE phone_index = " + q.arg(f.PhoneIndex) + ") k", ""
+	}
+	if term = textTerm(f); term != "" {
+		return "(SELECT person_id, sort_key FROM person_terms WHERE term = " + q.arg(term) + ") k", term
+	}
+	if py := strings.ToLower(escapeLike(f.Pinyin)); py != "" {
+		return "(SELECT id AS person_id, sort_key FROM persons WHERE pinyin LIKE " + q.arg(py+"%") + " OR initials LIKE " +
+			q.arg(py+"%") + ") k", ""
+	}
+	return "", ""
+}
+
+// textTerm is the index term of a name or pinyin search: a name of one or
+// two characters is a term itself, a longer one walks its last two (the
+// given name's, rarer than the surname's); a pinyin walks ":" and its
+// first two to latinTermMax letters.
+func textTerm(f PersonQuery) string {
+	if name := escapeLike(f.Name); name != "" {
 		rs := []rune(name)
-		if len(rs) <= 2 {
-			return "(SELECT person_id, sort_key FROM person_terms WHERE term = " + q.arg(name) + ") k"
-		}
+		return string(rs[max(0, len(rs)-2):])
+	}
+	py := strings.ToLower(escapeLike(f.Pinyin))
+	if utf8.RuneCountInString(py) < 2 || !isASCII(py) {
+		return ""
+	}
+	return ":" + py[:min(len(py), latinTermMax)]
+}
+
+// textCheck adds the conditions a text's term does not settle.
+func (q *plan) textCheck(f PersonQuery) {
+	if name := escapeLike(f.Name); utf8.RuneCountInString(name) > 2 && len(f.IDIndex) == 0 && len(f.PhoneIndex) == 0 {
 		q.person = true
 		q.conds = append(q.conds, "p.name LIKE "+q.arg("%"+name+"%"))
-		return "(SELECT person_id, sort_key FROM person_terms WHERE term = " + q.arg(string(rs[len(rs)-2:])) + ") k"
-	case f.Pinyin != "" && escapeLike(f.Pinyin) != "":
-		py := strings.ToLower(escapeLike(f.Pinyin))
-		if utf8.RuneCountInString(py) < 2 || !isASCII(py) {
-			return "(SELECT id AS person_id, sort_key FROM persons WHERE pinyin LIKE " + q.arg(py+"%") + " OR initials LIKE " +
-				q.arg(py+"%") + ") k"
-		}
-		if len(py) > latinTermMax {
-			q.person = true
-			a := q.arg(py + "%")
-			q.conds = append(q.conds, "(p.pinyin LIKE "+a+" OR p.initials LIKE "+a+")")
-			py = py[:latinTermMax]
-		}
-		return "(SELECT person_id, sort_key FROM person_terms WHERE term = " + q.arg(":"+py) + ") k"
 	}
-	return ""
+	if py := strings.ToLower(escapeLike(f.Pinyin)); len(py) > latinTermMax && isASCII(py) && f.Name == "" {
+		q.person = true
+		a := q.arg(py + "%")
+		q.conds = append(q.conds, "(p.pinyin LIKE "+a+" OR p.initials LIKE "+a+")")
+	}
 }
 
 // personConds are the conditions only the person row answers.
@@ -305,9 +373,10 @@ func CountPersons(ctx context.Context, db Q, f PersonQuery) (int, error) {
 }
 
 // CountPersonsUpTo counts what ListPersons would page through, exactly
-// when the count tables hold the answer, and otherwise up to limit
-// (0: no limit): more reports that there are more than limit, and n is
-// then limit.
+// when the count tables hold the answer or the walk is short, and
+// otherwise with bounded work: it looks at no more than limit+1 of the
+// rows the query walks, and when it stops early (more is true) n is a
+// lower bound, at most limit. limit 0 counts everything exactly.
 func CountPersonsUpTo(ctx context.Context, db Q, f PersonQuery, limit int) (n int, more bool, err error) {
 	q, err := planPersons(ctx, db, f)
 	if err != nil || q.none {
@@ -316,6 +385,9 @@ func CountPersonsUpTo(ctx context.Context, db Q, f PersonQuery, limit int) (n in
 	if q.tally != 0 {
 		n, err := tallyCount(ctx, db, q.tally, f)
 		return n, false, err
+	}
+	if limit > 0 && len(q.heads) == 1 {
+		return q.walkCount(ctx, db, limit)
 	}
 	keys := q.keys(nil, "")
 	if limit > 0 {
@@ -328,6 +400,37 @@ func CountPersonsUpTo(ctx context.Context, db Q, f PersonQuery, limit int) (n in
 		return limit, true, nil
 	}
 	return n, false, nil
+}
+
+// walkCount counts a one-branch plan by walking at most limit+1 of its
+// source's rows (in no particular order) and marking those that match.
+func (q *plan) walkCount(ctx context.Context, db Q, limit int) (int, bool, error) {
+	walk := limit
+	match := "1 = 1"
+	if len(q.conds) > 0 {
+		match = strings.Join(q.conds, " AND ")
+	}
+	var b strings.Builder
+	b.WriteString("SELECT CASE WHEN " + match + " THEN 1 ELSE 0 END AS m FROM " + q.from)
+	if q.person {
+		b.WriteString(" JOIN persons p ON p.id = k.person_id")
+	}
+	if len(q.heads[0]) > 0 {
+		b.WriteString(" WHERE " + strings.Join(q.heads[0], " AND "))
+	}
+	b.WriteString(" LIMIT " + q.arg(walk+1))
+	var walked, matched int64
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*), CAST(COALESCE(SUM(m), 0) AS BIGINT) FROM (`+b.String()+`) w`,
+		q.args...).Scan(&walked, &matched); err != nil {
+		return 0, false, fmt.Errorf("store: count persons: %w", err)
+	}
+	switch {
+	case walked > int64(walk):
+		return min(int(matched), limit), true, nil
+	case matched > int64(limit):
+		return limit, true, nil
+	}
+	return int(matched), false, nil
 }
 
 // tallyCount reads a total from the count tables: the people in org's

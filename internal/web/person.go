@@ -45,7 +45,7 @@ type personListData struct {
 	Form       *Form
 	Rows       []personRow
 	Total      int
-	Capped     bool          // more than Total match
+	Capped     bool          // Total is a lower bound
 	Searched   bool          // the page shows results (not a refused filter)
 	Posted     bool          // the results answer a POST: paging and exports go by POST too
 	Hidden     []hiddenField // the current filter, for the POST forms

@@ -17,7 +17,10 @@
 --   person_counts, person_city_counts
 --                 how many people each organization's subtree holds, by
 --                 membership status (and city): totals and counts without
---                 counting rows.
+--                 counting rows; organization 0 stands for everyone;
+--   person_term_counts
+--                 how many people have each term, so that a search walks
+--                 the smaller of a term's people and a scope's.
 --
 -- access_epoch counts changes to what an account may reach (grants,
 -- accounts, organizations' paths and status, agreements and their
@@ -60,6 +63,11 @@ CREATE TABLE person_city_counts (
     city_code  TEXT NOT NULL,
     n          BIGINT NOT NULL,
     PRIMARY KEY (org_id, status, city_code)
+);
+
+CREATE TABLE person_term_counts (
+    term  TEXT COLLATE "C" PRIMARY KEY,
+    n     BIGINT NOT NULL
 );
 
 CREATE TABLE person_stale (
@@ -197,6 +205,7 @@ DROP FUNCTION person_stale_new_memberships();
 DROP FUNCTION person_stale_old_persons();
 DROP FUNCTION person_stale_new_persons();
 DROP TABLE person_stale;
+DROP TABLE person_term_counts;
 DROP TABLE person_city_counts;
 DROP TABLE person_counts;
 DROP TABLE person_terms;

@@ -17,7 +17,10 @@
 --   person_counts, person_city_counts
 --                 how many people each organization's subtree holds, by
 --                 membership status (and city): totals and counts without
---                 counting rows.
+--                 counting rows; organization 0 stands for everyone;
+--   person_term_counts
+--                 how many people have each term, so that a search walks
+--                 the smaller of a term's people and a scope's.
 --
 -- access_epoch counts changes to what an account may reach (grants,
 -- accounts, organizations' paths and status, agreements and their
@@ -55,6 +58,11 @@ CREATE TABLE person_city_counts (
     city_code  TEXT NOT NULL,
     n          BIGINT NOT NULL,
     PRIMARY KEY (org_id, status, city_code)
+);
+
+CREATE TABLE person_term_counts (
+    term  TEXT PRIMARY KEY,
+    n     BIGINT NOT NULL
 );
 
 CREATE TABLE person_stale (
@@ -176,6 +184,7 @@ DROP TRIGGER persons_stale_delete;
 DROP TRIGGER persons_stale_update;
 DROP TRIGGER persons_stale_insert;
 DROP TABLE person_stale;
+DROP TABLE person_term_counts;
 DROP TABLE person_city_counts;
 DROP TABLE person_counts;
 DROP TABLE person_terms;
