@@ -99,6 +99,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+Prefix+"/verify/{token}", h.verify)
 	mux.HandleFunc("GET "+Prefix+"/notifications", h.notifications)
 	mux.HandleFunc("POST "+Prefix+"/notifications/read", h.readNotifications)
+	h.registerConduct(mux)
+	h.registerDues(mux)
+	h.registerMeetings(mux)
 }
 
 // Caller is the authenticated client of an API request.

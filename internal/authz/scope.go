@@ -47,6 +47,12 @@ const (
 	CaseHandle         Perm = "case:handle"         // service cases
 	FundsRead          Perm = "funds:read"          // an organization's funds
 	DevelopmentApprove Perm = "development:approve" // approvals in member development: origin only
+	// Dues (docs/decisions/0011-dues.md): no agreement capability carries
+	// them, so the host side never sees a member's declared income.
+	DuesRead    Perm = "dues:read"    // members' dues standards, payments and arrears
+	DuesCollect Perm = "dues:collect" // set standards, record payments, close months
+	DuesRules   Perm = "dues:rules"   // the county's bands, flat amounts and limits
+	MeetingRead Perm = "meeting:read" // meetings and their attendance sheets
 )
 
 // capabilityFor is the agreement capability a host-side reach needs for a
@@ -55,6 +61,7 @@ var capabilityFor = map[Perm]domain.Capability{
 	PersonRead:       domain.CapViewBasic,
 	SensitiveRead:    domain.CapViewSensitive,
 	AttendanceRecord: domain.CapAttendance,
+	MeetingRead:      domain.CapAttendance,
 	FeedbackWrite:    domain.CapFeedback,
 	CultivationWrite: domain.CapCultivation,
 	CaseHandle:       domain.CapCases,

@@ -69,7 +69,8 @@ func (r *runner) wire(ctx context.Context, cfg config.Config, db *store.DB, keys
 		params = auth.DefaultParams
 	}
 	svc, err := service.New(db, service.Config{Keys: k, PasswordParams: params, SessionIdle: sessionIdle, Log: r.log,
-		DataDir: cfg.DataDir, Regions: knownRegion, Limits: cfg.Limits})
+		DataDir: cfg.DataDir, Regions: knownRegion, Limits: cfg.Limits,
+		MeetingFileBytes: int64(cfg.MeetingFileMB) << 20, MeetingTotalBytes: int64(cfg.MeetingFilesMB) << 20})
 	if err != nil {
 		return nil, runtimeError("cli.failed", "Err", err)
 	}

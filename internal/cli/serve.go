@@ -194,15 +194,22 @@ func (r *runner) purgeSessions(ctx context.Context, a *app) {
 // delays the check by this much at most.
 const contactCheckLease = 30 * time.Minute
 
-// runJobs runs the scheduled jobs until ctx ends: the lost-contact check,
+// runJobs runs the scheduled jobs until ctx ends: the lost-contact check
+// and the two dues jobs (the year's standards, the six-month check), each
 // every --job-interval, and at once when the last run is older than that.
-// Several servers may run it: the job's lease lets one of them run.
+// Several servers may run them: a job's lease lets one of them run.
 func (r *runner) runJobs(ctx context.Context, a *app) {
 	every := a.cfg.JobInterval
 	if every <= 0 {
 		every = config.DefaultJobInterval
 	}
 	run := &jobs.Runner{DB: a.db, Clock: a.svc, Log: r.log, Holder: jobs.NewHolder()}
+	for _, j := range []jobs.Job{
+		{Name: "dues_year", Every: every, Lease: contactCheckLease, Run: a.svc.RunDuesYear},
+		{Name: "dues_check", Every: every, Lease: contactCheckLease, Run: a.svc.RunDuesCheck},
+	} {
+		go run.Loop(ctx, j, jobs.PollFor(every))
+	}
 	run.Loop(ctx, jobs.Job{Name: "contact_check", Every: every, Lease: contactCheckLease,
 		Run: func(ctx context.Context) (string, error) {
 			res, err := a.svc.CheckContacts(ctx, a.svc.Today())

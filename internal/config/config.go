@@ -39,6 +39,9 @@ type Config struct {
 	// JobInterval is how often serve runs its scheduled jobs (the
 	// lost-contact check): daily unless told otherwise.
 	JobInterval time.Duration
+	// MeetingFileMB and MeetingFilesMB bound a meeting's photos and
+	// documents, each and together, in MiB (zero: the service's defaults).
+	MeetingFileMB, MeetingFilesMB int
 }
 
 // DefaultJobInterval is the scheduled jobs' interval: daily.
@@ -116,6 +119,22 @@ func options() []option {
 			usage: "per-account limits, e.g. search=240/m,export=30/h,import=30/h,reveal=60/h (off: none, for load tests)", set: setLimits},
 		{flag: "job-interval", env: "GONGJIAN_JOB_INTERVAL", group: Server, usage: "how often scheduled jobs run (default 24h)",
 			set: setJobInterval},
+		{flag: "meeting-file-mb", env: "GONGJIAN_MEETING_FILE_MB", group: Server, usage: "largest meeting photo or document, MiB (default 20)",
+			set: megabytes("meeting-file-mb", "GONGJIAN_MEETING_FILE_MB", func(c *Config) *int { return &c.MeetingFileMB })},
+		{flag: "meeting-files-mb", env: "GONGJIAN_MEETING_FILES_MB", group: Server, usage: "most one meeting's files may add up to, MiB (default 200)",
+			set: megabytes("meeting-files-mb", "GONGJIAN_MEETING_FILES_MB", func(c *Config) *int { return &c.MeetingFilesMB })},
+	}
+}
+
+// megabytes sets a size limit of 1 to 10,240 MiB.
+func megabytes(flagName, env string, p func(c *Config) *int) func(c *Config, v string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 || n > 10240 {
+			return invalid(flagName, env, "cli.config.megabytes", map[string]any{"Value": v})
+		}
+		*p(c) = n
+		return nil
 	}
 }
 

@@ -31,7 +31,9 @@ func gate(p *service.Principal, r *http.Request) string {
 		return ""
 	}
 	if p == nil {
-		if path == "/login" {
+		// A scanned check-in code is read before sign-in, so that the
+		// scan's stamp survives it (web/checkin.go).
+		if path == "/login" || (r.Method == http.MethodGet && strings.HasPrefix(path, "/checkin/")) {
 			return ""
 		}
 		return loginURL(r)

@@ -15,12 +15,15 @@ import (
 const maxFormBody = 1 << 20
 
 // bodyLimit is the largest body a page request may send.
-func bodyLimit(r *http.Request) int64 {
+func (s *server) bodyLimit(r *http.Request) int64 {
 	if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/agreements/") && strings.HasSuffix(r.URL.Path, "/document") {
 		return service.MaxDocumentBytes + maxFormBody
 	}
 	if r.Method == http.MethodPost && r.URL.Path == "/import" {
 		return web.MaxImportMB<<20 + maxFormBody
+	}
+	if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/meetings/") && strings.HasSuffix(r.URL.Path, "/files") {
+		return s.o.Service.MeetingFileLimit() + maxFormBody
 	}
 	return maxFormBody
 }
@@ -29,7 +32,7 @@ func bodyLimit(r *http.Request) int64 {
 // into a web.Visit; unknown routes to the 404/405 page; the CSRF checks on
 // non-safe methods; the sign-in stage gate; then the page.
 func (s *server) serveWeb(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
+	r.Body = http.MaxBytesReader(w, r.Body, s.bodyLimit(r))
 	v, anonCSRF, ok := s.webVisit(w, r)
 	if !ok {
 		return

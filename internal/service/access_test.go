@@ -98,13 +98,14 @@ func (w *world) actor(t *testing.T, name string) *authz.Actor {
 var (
 	allPerms = []authz.Perm{authz.OrgRead, authz.OrgWrite, authz.AgreementRead, authz.AgreementWrite, authz.PersonRead, authz.PersonWrite,
 		authz.SensitiveRead, authz.AttendanceRecord, authz.FeedbackWrite, authz.CultivationWrite, authz.CaseHandle,
-		authz.FundsRead, authz.DevelopmentApprove}
+		authz.FundsRead, authz.DevelopmentApprove, authz.DuesRead, authz.DuesCollect, authz.DuesRules, authz.MeetingRead}
 	countyPerms = allPerms
-	homePerms   = []authz.Perm{authz.OrgRead, authz.AgreementRead, authz.PersonRead, authz.PersonWrite, authz.FeedbackWrite, authz.DevelopmentApprove}
+	homePerms   = []authz.Perm{authz.OrgRead, authz.AgreementRead, authz.PersonRead, authz.PersonWrite, authz.FeedbackWrite, authz.DevelopmentApprove,
+		authz.DuesRead, authz.DuesCollect, authz.MeetingRead}
 	mobilePerms = []authz.Perm{authz.OrgRead, authz.OrgWrite, authz.AgreementRead, authz.PersonRead, authz.PersonWrite, authz.AttendanceRecord,
-		authz.FeedbackWrite, authz.CultivationWrite, authz.CaseHandle, authz.FundsRead}
-	hostOwn     = []authz.Perm{authz.OrgRead, authz.OrgWrite, authz.AgreementRead}
-	hostCovered = []authz.Perm{authz.OrgRead, authz.AgreementRead, authz.PersonRead, authz.AttendanceRecord, authz.FeedbackWrite}
+		authz.FeedbackWrite, authz.CultivationWrite, authz.CaseHandle, authz.FundsRead, authz.DuesRead, authz.DuesCollect, authz.MeetingRead}
+	hostOwn     = []authz.Perm{authz.OrgRead, authz.OrgWrite, authz.AgreementRead, authz.MeetingRead}
+	hostCovered = []authz.Perm{authz.OrgRead, authz.AgreementRead, authz.PersonRead, authz.AttendanceRecord, authz.FeedbackWrite, authz.MeetingRead}
 	casePerms   = []authz.Perm{authz.OrgRead, authz.CaseHandle}
 	allTargets  = []string{"C", "T", "V", "M", "MB", "M2", "H", "H2"}
 )

@@ -1,16 +1,12 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net/http"
-	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"gongjian/internal/authz"
@@ -142,26 +138,24 @@ var documentTypes = map[string][]string{
 // 20 MiB; extension and content must agree) in the data folder under a
 // name derived from its hash, and records it on the agreement.
 func (s *Service) AttachDocument(ctx context.Context, a *authz.Actor, id domain.AgreementID, version int64, name string, r io.Reader) error {
-	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentBytes+1))
+	data, tooBig, err := readUpload(r, MaxDocumentBytes)
 	if err != nil {
 		return err
 	}
-	ext := strings.ToLower(filepath.Ext(name))
-	if len(data) > MaxDocumentBytes {
+	if tooBig {
 		return domain.Invalid("document", "agreement.document_too_big", map[string]any{"MB": MaxDocumentBytes >> 20})
 	}
-	ctype := http.DetectContentType(data)
-	exts, ok := documentTypes[ctype]
-	if !ok || !slices.Contains(exts, ext) || len(data) == 0 {
+	if _, ok := sniffUpload(data, name, documentTypes); !ok {
 		return domain.Invalid("document", "agreement.document_type", nil)
 	}
+	ext := strings.ToLower(filepath.Ext(name))
 	sum := sha256.Sum256(data)
 	stored := fmt.Sprintf("agreement-%d-%s%s", id, hex.EncodeToString(sum[:8]), ext)
 	return s.db.Tx(ctx, func(tx store.Tx) error {
 		if _, err := s.agreementWritable(ctx, tx, a, id); err != nil {
 			return err
 		}
-		if err := s.writeFile(stored, data); err != nil {
+		if err := s.writeFile("agreements", stored, data); err != nil {
 			return err
 		}
 		if err := store.SetAgreementDocument(ctx, tx, id, version, stored, filepath.Base(name)); err != nil {
@@ -185,36 +179,6 @@ func (s *Service) Document(ctx context.Context, a *authz.Actor, id domain.Agreem
 	if ag.Document == "" {
 		return "", nil, notFound()
 	}
-	data, err = os.ReadFile(filepath.Join(s.cfg.DataDir, "agreements", ag.Document))
+	data, err = s.readFile("agreements", ag.Document)
 	return ag.DocumentName, data, err
-}
-
-// writeFile stores data under the data folder's agreements/ durably: a
-// temporary file, synced, then renamed; the same content gets the same
-// name, so a retried upload overwrites nothing else.
-func (s *Service) writeFile(name string, data []byte) error {
-	if s.cfg.DataDir == "" {
-		return fmt.Errorf("service: no data folder configured")
-	}
-	dir := filepath.Join(s.cfg.DataDir, "agreements")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, ".upload-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := io.Copy(f, bytes.NewReader(data)); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), filepath.Join(dir, name))
 }

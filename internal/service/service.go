@@ -37,6 +37,9 @@ type Config struct {
 	// Limits bound each account's searches, exports, imports and reveals;
 	// nil: throttle.Defaults().
 	Limits throttle.Limits
+	// MeetingFileBytes and MeetingTotalBytes bound a meeting's photos and
+	// documents, each and together; zero: the defaults (20 and 200 MiB).
+	MeetingFileBytes, MeetingTotalBytes int64
 }
 
 // Service runs the use cases over one database.
@@ -51,6 +54,8 @@ type Service struct {
 	// dummyHash is verified against when an account does not exist, so a
 	// wrong name costs the same time as a wrong password.
 	dummyHash string
+	// checkins writes QR check-ins in batches (meeting_batch.go).
+	checkins checkinBatcher
 }
 
 // New builds a Service, filling defaults in cfg.
@@ -122,12 +127,17 @@ func detail(v any) string {
 
 // record writes one audit entry inside tx.
 func (s *Service) record(ctx context.Context, tx store.Tx, a *authz.Actor, action, objType, objID, outcome string, d any) error {
-	e := store.AuditEntry{At: s.Now(), Action: action, ObjectType: objType, ObjectID: objID, Outcome: outcome, Detail: detail(d)}
+	_, err := store.AppendAudit(ctx, tx, s.chain, s.auditEntry(a, s.Now(), action, objType, objID, outcome, d))
+	return err
+}
+
+// auditEntry is the audit log's line for an action of a at instant at.
+func (s *Service) auditEntry(a *authz.Actor, at time.Time, action, objType, objID, outcome string, d any) store.AuditEntry {
+	e := store.AuditEntry{At: at, Action: action, ObjectType: objType, ObjectID: objID, Outcome: outcome, Detail: detail(d)}
 	if a != nil {
 		e.ActorID, e.ActorName, e.Address = int64(a.AccountID), a.Name, a.Address
 	}
-	_, err := store.AppendAudit(ctx, tx, s.chain, e)
-	return err
+	return e
 }
 
 // recordAlone writes an audit entry in its own transaction: for refusals

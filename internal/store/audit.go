@@ -45,31 +45,56 @@ func (e AuditEntry) canonical() []byte {
 // first, which serialises concurrent appenders on both databases (a row
 // lock on PostgreSQL, the one writer on SQLite) so the chain never forks.
 func AppendAudit(ctx context.Context, tx Tx, c Chainer, e AuditEntry) (int64, error) {
-	var prev []byte
-	if err := tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash`).
-		Scan(&e.Seq, &prev); err != nil {
-		return 0, fmt.Errorf("store: audit head: %w", err)
+	seqs, err := AppendAudits(ctx, tx, c, []AuditEntry{e})
+	if err != nil {
+		return 0, err
 	}
-	e.At = ts(e.At)
+	return seqs[0], nil
+}
+
+// AppendAudits adds entries to the log in order, inside tx, with one
+// update of the head for all of them (a batch of check-ins takes the
+// chain's lock once). It returns their sequence numbers.
+func AppendAudits(ctx context.Context, tx Tx, c Chainer, es []AuditEntry) ([]int64, error) {
+	if len(es) == 0 {
+		return nil, nil
+	}
+	var last int64
+	var prev []byte
+	if err := tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash`, len(es)).
+		Scan(&last, &prev); err != nil {
+		return nil, fmt.Errorf("store: audit head: %w", err)
+	}
 	if prev == nil {
 		prev = []byte{} // SQLite reads an empty blob as nil; the column is NOT NULL
 	}
-	if e.Detail == "" {
-		e.Detail = "{}"
+	seqs := make([]int64, len(es))
+	args := make([]any, 0, 12*len(es))
+	for i, e := range es {
+		e.Seq, e.At, e.PrevHash = last-int64(len(es)-1-i), ts(e.At), prev
+		if e.Detail == "" {
+			e.Detail = "{}"
+		}
+		e.Hash = c.ChainHash(prev, e.canonical())
+		prev, seqs[i] = e.Hash, e.Seq
+		args = append(args, e.Seq, e.At, sql.NullInt64{Int64: e.ActorID, Valid: e.ActorID != 0}, e.ActorName, e.Address, e.Action,
+			e.ObjectType, e.ObjectID, e.Outcome, e.Detail, e.PrevHash, e.Hash)
 	}
-	e.PrevHash = prev
-	e.Hash = c.ChainHash(prev, e.canonical())
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, address, action, object_type,
-		object_id, outcome, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		e.Seq, e.At, sql.NullInt64{Int64: e.ActorID, Valid: e.ActorID != 0}, e.ActorName, e.Address, e.Action,
-		e.ObjectType, e.ObjectID, e.Outcome, e.Detail, e.PrevHash, e.Hash); err != nil {
-		return 0, fmt.Errorf("store: append audit: %w", err)
+	for start := 0; start < len(es); start += auditBatch {
+		n := min(auditBatch, len(es)-start)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, address, action, object_type,
+			object_id, outcome, detail, prev_hash, hash) VALUES `+values(tx.Dialect(), n, 12), args[12*start:12*(start+n)]...); err != nil {
+			return nil, fmt.Errorf("store: append audit: %w", err)
+		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash); err != nil {
-		return 0, fmt.Errorf("store: audit head: %w", err)
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, prev); err != nil {
+		return nil, fmt.Errorf("store: audit head: %w", err)
 	}
-	return e.Seq, nil
+	return seqs, nil
 }
+
+// auditBatch bounds the rows of one INSERT (12 parameters each).
+const auditBatch = 400
 
 // AuditBreak describes where the chain stops holding.
 type AuditBreak struct {

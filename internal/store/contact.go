@@ -44,6 +44,42 @@ func AddContact(ctx context.Context, q Q, c Contact) (int64, error) {
 	return id, nil
 }
 
+// AddContacts is AddContact for many contacts at once (a batch of QR
+// check-ins): one multi-row insert, and for the reached ones one update
+// of the last contact per day.
+func AddContacts(ctx context.Context, tx Tx, cs []Contact) error {
+	byDay := map[domain.Date][]any{}
+	for start := 0; start < len(cs); start += contactBatch {
+		chunk := cs[start:min(start+contactBatch, len(cs))]
+		args := make([]any, 0, 7*len(chunk))
+		for _, c := range chunk {
+			args = append(args, c.PersonID, c.On, c.Channel, c.Reached, c.Note, c.ActorName, ts(c.RecordedAt))
+			if c.Reached {
+				byDay[c.On] = append(byDay[c.On], c.PersonID)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO person_contacts (person_id, on_date, channel, reached, note, actor_name,
+			recorded_at) VALUES `+values(tx.Dialect(), len(chunk), 7), args...); err != nil {
+			return fmt.Errorf("store: add contacts: %w", err)
+		}
+	}
+	for day, persons := range byDay {
+		for len(persons) > 0 {
+			n := min(len(persons), 1000)
+			if _, err := tx.ExecContext(ctx, `UPDATE memberships SET last_contact_on = $1 WHERE person_id IN (`+
+				castList(tx.Dialect(), 1, n, "")+`) AND (last_contact_on IS NULL OR last_contact_on < $1)`,
+				append([]any{day}, persons[:n]...)...); err != nil {
+				return fmt.Errorf("store: add contacts: %w", err)
+			}
+			persons = persons[n:]
+		}
+	}
+	return nil
+}
+
+// contactBatch bounds the rows of one insert (seven parameters each).
+const contactBatch = 400
+
 // Contacts lists a person's contacts and attempts, newest first.
 func Contacts(ctx context.Context, q Q, person domain.PersonID, limit int) ([]Contact, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, person_id, on_date, channel, reached, note, actor_name, recorded_at

@@ -112,11 +112,19 @@ func TestBulkInsertAndLookup(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		for i := range 1000 {
+		// 2,500 rows: two whole chunks (their statements prepared once)
+		// and a partial one.
+		for i := range 2500 {
 			p := store.PersonRow{IDIndex: []byte(fmt.Sprintf("index-%04d", i)), IDSealed: "sealed", SortKey: "k"}
 			p.Name, p.Pinyin, p.Initials, p.OriginOrgID, p.IDNumber = fmt.Sprintf("人%d", i), "ren", "r", org, "320724********0001"
 			if i%10 == 0 {
 				p.Membership = &domain.Membership{Status: domain.StatusFull, HomeOrgID: org}
+			}
+			if i == 10 {
+				// A member loaded already out of contact keeps the state
+				// and the day it began.
+				p.Membership.CertificateFrom, p.Membership.LastContactOn = domain.NewDate(2025, 3, 1), domain.NewDate(2026, 2, 1)
+				p.Membership.ContactState, p.Membership.ContactStateOn = domain.ContactLost, domain.NewDate(2026, 8, 1)
 			}
 			ps = append(ps, p)
 			idx = append(idx, p.IDIndex)
@@ -132,10 +140,15 @@ func TestBulkInsertAndLookup(t *testing.T) {
 		var persons, members, events int
 		db.Read().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM persons), (SELECT COUNT(*) FROM memberships),
 			(SELECT COUNT(*) FROM person_events WHERE kind = 'registered')`).Scan(&persons, &members, &events)
-		if len(ids) != 1000 || persons != 1000 || members != 100 || events != 1000 {
+		if len(ids) != 2500 || persons != 2500 || members != 250 || events != 2500 || ids[2499] == ids[1200] {
 			t.Fatalf("%d ids, %d persons, %d memberships, %d events", len(ids), persons, members, events)
 		}
-		found, err := store.PersonsByIDIndex(ctx, db.Read(), db.Dialect(), append(idx[995:], []byte("absent")))
+		lost, err := store.PersonByID(ctx, db.Read(), ids[10])
+		if m := lost.Membership; err != nil || m == nil || m.ContactState != domain.ContactLost || m.ContactStateOn != domain.NewDate(2026, 8, 1) ||
+			m.LastContactOn != domain.NewDate(2026, 2, 1) || m.CertificateFrom != domain.NewDate(2025, 3, 1) {
+			t.Fatalf("lost member %+v %v", lost.Membership, err)
+		}
+		found, err := store.PersonsByIDIndex(ctx, db.Read(), db.Dialect(), append(idx[995:1000], []byte("absent")))
 		if err != nil || len(found) != 5 {
 			t.Fatalf("lookup %d %v", len(found), err)
 		}
@@ -146,7 +159,7 @@ func TestBulkInsertAndLookup(t *testing.T) {
 		// A second insert of the same ID numbers is a conflict and rolls
 		// back whole.
 		err = db.Tx(ctx, func(tx store.Tx) error {
-			_, err := store.InsertPersons(ctx, tx, ps[990:], "registered", "{}", "system", domain.NewDate(2026, 11, 29), importNow)
+			_, err := store.InsertPersons(ctx, tx, ps[2490:], "registered", "{}", "system", domain.NewDate(2026, 11, 29), importNow)
 			return err
 		})
 		if domain.CodeOf(err) != domain.CodeConflict {

@@ -5,6 +5,7 @@ import (
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
+	"gongjian/internal/service"
 )
 
 // A member's own page, laid out for a phone: the account's roles and, when
@@ -19,6 +20,13 @@ type meData struct {
 	Member  bool       // the account holds the member role
 	Person  *personRow // the own record, when linked
 	Pending bool       // a member whose account is not linked to a record yet
+	// Conduct is the member's own feedback and evaluation history.
+	Conduct *service.ConductRecord
+
+	// Dues is the member's own dues card (dues_cards.go).
+	Dues *service.MemberDues
+	// Meetings are the member's latest meetings (partials/me_meetings.html).
+	Meetings ownMeetingsData
 }
 
 func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
@@ -32,9 +40,18 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			d.Person = &personRow{own}
+			if d.Conduct, err = h.svc.OwnConduct(r.Context(), p.Actor); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			d.Dues = h.ownDues(r)
 		case domain.CodeOf(err) == domain.CodeNotFound:
 			d.Pending = true
 		default:
+			h.fail(w, r, err)
+			return
+		}
+		if d.Meetings, err = h.myMeetings(r, 3); err != nil {
 			h.fail(w, r, err)
 			return
 		}

@@ -45,6 +45,7 @@ type orgPageData struct {
 	Forms      orgForms
 	Active     bool
 	Refused    string // a refusal whose form the page does not show
+	Dues       bool   // the visitor reads the organization's dues (link to /orgs/{id}/dues)
 }
 
 // shown lists the forms the page shows, as its template decides.
@@ -210,6 +211,7 @@ func (h *Handler) showOrg(w http.ResponseWriter, r *http.Request, status int, fo
 		Sides: []domain.Side{domain.SideOrigin, domain.SideMobile, domain.SideHost}, Industries: industryCodes(),
 		Positions: domain.Positions(), Active: o.Status == domain.StatusActive}
 	a := h.principal(r).Actor
+	d.Dues = a.CanAt(authz.DuesRead, orgTarget(o)).Allowed
 	for _, anc := range v.Ancestors {
 		// The service names every ancestor; a link is offered only to
 		// those the actor may open, so the breadcrumb leads nowhere it

@@ -6,6 +6,7 @@ import (
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
+	"gongjian/internal/service"
 	"gongjian/internal/store"
 )
 
@@ -38,6 +39,12 @@ type personPageData struct {
 	Contacts    contactsView
 	CanEdit     bool
 	Placement   *placementView // suggestions for those who may place the member (placement.go)
+	// Conduct is the member's feedback and evaluations, for a reader on
+	// either side of them; nil leaves the section out.
+	Conduct *service.ConductRecord
+
+	// Dues is the dues card (dues_cards.go); nil: none to show.
+	Dues *service.MemberDues
 }
 
 // RevealForm is the form of one field: the one that failed keeps its
@@ -92,6 +99,11 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 	}
 	d.CanEdit = d.Contacts.CanWrite
 	d.Placement = h.placementFor(r, a, p, d.History)
+	if d.Conduct, err = h.svc.MemberConduct(r.Context(), a, p.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.Dues = h.personDues(r, p.ID)
 	h.renderAt(w, r, personURL(p.ID), status, "person", p.Name, d)
 }
 

@@ -204,6 +204,15 @@ func navFor(a *authz.Actor, current string) []NavItem {
 		items = append(items, NavItem{Key: "web.coverage.nav", URL: "/people/coverage"})
 		items = append(items, NavItem{Key: "web.contact.nav", URL: "/people/contact"})
 	}
+	if canSomewhere(a, authz.FeedbackWrite) {
+		items = append(items, NavItem{Key: "web.feedback.nav", URL: "/feedback"}, NavItem{Key: "web.evaluation.nav", URL: "/evaluations"})
+	}
+	if canSomewhere(a, authz.DuesRead) {
+		items = append(items, NavItem{Key: "web.dues.nav", URL: "/dues"})
+	}
+	if canSomewhere(a, authz.MeetingRead) {
+		items = append(items, NavItem{Key: "web.meeting.nav", URL: "/meetings"})
+	}
 	if a.Has(authz.RoleMember) {
 		items = append(items, NavItem{Key: "web.me.nav", URL: "/me"})
 	}

@@ -161,6 +161,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /import/{sha}", h.importSession)
 	mux.HandleFunc("POST /import/{sha}/commit", h.importCommit)
 	mux.HandleFunc("GET /import/{sha}/errors.xlsx", h.importErrors)
+	h.registerConduct(mux)
+	h.registerDues(mux)
+	h.registerMeetings(mux)
 }
 
 // Visit is what the middleware learned about a request: who is signed in,

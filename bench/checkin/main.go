@@ -1,0 +1,311 @@
+// Command checkin is the QR check-in load test of issue #5: a theme Party
+// day where N members (default 2,500) check in, S of them scanning at
+// the same moment (default 50). It serves the real site on a loopback
+// port over a fresh database (SQLite in a temporary folder, or the
+// PostgreSQL named by -db), builds the rehearsal (demo.CheckinRehearsal),
+// signs every member in over HTTP, then lets the scanners loose: each
+// opens /checkin/{code} as the phone does after the scan and confirms
+// with the POST that writes the check-in. It reports the latency
+// percentiles of both requests and the throughput, and checks that every
+// member was checked in exactly once.
+//
+//	go run ./bench/checkin -members 2500 -scanners 50
+//	go run ./bench/checkin -db postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+//
+// The clients run in the same process as the server, so on a small
+// machine they take a share of its CPU: the figures are upper bounds.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime/pprof"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"gongjian/internal/auth"
+	"gongjian/internal/authz"
+	"gongjian/internal/demo"
+	"gongjian/internal/i18n"
+	"gongjian/internal/seal"
+	"gongjian/internal/server"
+	"gongjian/internal/service"
+	"gongjian/internal/store"
+	"gongjian/internal/web/assets"
+)
+
+const password = "Bench-Checkin-2026"
+
+// cpuProfile, when set, receives a CPU profile of the scanning.
+var cpuProfile *os.File
+
+func main() {
+	dsn := flag.String("db", "", "database (default: SQLite in a temporary folder)")
+	members := flag.Int("members", 2500, "members expected at the meeting")
+	scanners := flag.Int("scanners", 50, "members scanning at the same moment")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the scanning to this file")
+	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "checkin:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		cpuProfile = f
+	}
+	if err := run(context.Background(), *dsn, *members, *scanners); err != nil {
+		fmt.Fprintln(os.Stderr, "checkin:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, dsn string, members, scanners int) error {
+	if dsn == "" {
+		dir, err := os.MkdirTemp("", "gongjian-checkin-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		dsn = "sqlite:" + filepath.Join(dir, "bench.db")
+	}
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	base, svc, stop, err := serve(db)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	t0 := time.Now()
+	r, err := demo.CheckinRehearsal(ctx, svc, members, password, auth.TestParams)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("database %s; rehearsal of %d members built in %s\n", db.Dialect(), members, time.Since(t0).Round(time.Millisecond))
+	var code atomic.Value
+	refresh := func() error {
+		c, err := svc.CheckinCode(ctx, authz.System, r.Meeting)
+		if err == nil {
+			code.Store(c.Token)
+		}
+		return err
+	}
+	if err := refresh(); err != nil {
+		return err
+	}
+	done := make(chan struct{})
+	defer close(done)
+	go func() { // the meeting page's refresh
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(25 * time.Second):
+				refresh()
+			}
+		}
+	}()
+	t0 = time.Now()
+	phones, err := signIn(base, r.Logins, scanners)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%d members signed in over HTTP in %s\n", len(phones), time.Since(t0).Round(time.Millisecond))
+	if cpuProfile != nil {
+		pprof.StartCPUProfile(cpuProfile)
+	}
+	opens, confirms, took, err := scan(base, phones, scanners, func() string { return code.Load().(string) })
+	pprof.StopCPUProfile()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%d check-ins by %d scanners in %s: %.0f check-ins/s\n", len(confirms), scanners, took.Round(time.Millisecond),
+		float64(len(confirms))/took.Seconds())
+	report("GET  /checkin/{code} (the page after the scan)", opens)
+	report("POST /checkin/{code} (the check-in)", confirms)
+	var present int
+	if err := db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM meeting_attendance WHERE meeting_id = $1 AND method = 'qr'
+		AND status = 'present'`, r.Meeting).Scan(&present); err != nil {
+		return err
+	}
+	if present != members {
+		return fmt.Errorf("%d members checked in, want %d", present, members)
+	}
+	fmt.Printf("all %d members checked in once\n", present)
+	return nil
+}
+
+// serve starts the site on a loopback port.
+func serve(db *store.DB) (string, *service.Service, func(), error) {
+	keys, err := seal.New(seal.SuiteStd)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc, err := service.New(db, service.Config{Keys: keys, PasswordParams: auth.TestParams, Log: quiet})
+	if err != nil {
+		return "", nil, nil, err
+	}
+	bundle, err := i18n.New()
+	if err != nil {
+		return "", nil, nil, err
+	}
+	static, err := assets.NewStatic(assets.StaticFiles())
+	if err != nil {
+		return "", nil, nil, err
+	}
+	h, err := server.New(server.Options{Service: svc, I18n: bundle, Static: static, Keys: keys, Log: quiet})
+	if err != nil {
+		return "", nil, nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), svc, func() { srv.Close() }, nil
+}
+
+// phone is one member's browser: a cookie jar and a client that does not
+// follow redirects.
+type phone struct {
+	c    *http.Client
+	csrf string
+}
+
+var csrfRE = regexp.MustCompile(`<meta name="csrf-token" content="([^"]*)">`)
+
+func newPhone() *phone {
+	jar, _ := cookiejar.New(nil)
+	return &phone{c: &http.Client{Jar: jar, Timeout: time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// get fetches a page and keeps its CSRF token.
+func (p *phone) get(u string) (int, error) {
+	res, err := p.c.Get(u)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if m := csrfRE.FindSubmatch(body); m != nil {
+		p.csrf = string(m[1])
+	}
+	return res.StatusCode, err
+}
+
+func (p *phone) post(u string, form url.Values) (int, string, error) {
+	form.Set("csrf", p.csrf)
+	res, err := p.c.PostForm(u, form)
+	if err != nil {
+		return 0, "", err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode, res.Header.Get("Location"), nil
+}
+
+// signIn opens a session for every login, workers at a time.
+func signIn(base string, logins []string, workers int) ([]*phone, error) {
+	phones := make([]*phone, len(logins))
+	err := each(len(logins), workers, func(i int) error {
+		p := newPhone()
+		if _, err := p.get(base + "/login"); err != nil {
+			return err
+		}
+		status, to, err := p.post(base+"/login", url.Values{"name": {logins[i]}, "password": {password}})
+		if err != nil {
+			return err
+		}
+		if status != http.StatusSeeOther || to != "/" {
+			return fmt.Errorf("sign-in of %s: %d to %q", logins[i], status, to)
+		}
+		phones[i] = p
+		return nil
+	})
+	return phones, err
+}
+
+// scan has every phone open the current code's page and confirm, workers
+// at a time, and returns the latencies of both requests.
+func scan(base string, phones []*phone, workers int, code func() string) (opens, confirms []time.Duration, took time.Duration, err error) {
+	opens, confirms = make([]time.Duration, len(phones)), make([]time.Duration, len(phones))
+	t0 := time.Now()
+	err = each(len(phones), workers, func(i int) error {
+		p, path := phones[i], base+"/checkin/"+code()
+		start := time.Now()
+		status, err := p.get(path)
+		if err != nil || status != http.StatusOK {
+			return errors.Join(err, fmt.Errorf("open %s: %d", path, status))
+		}
+		opens[i] = time.Since(start)
+		start = time.Now()
+		status, to, err := p.post(path, url.Values{})
+		if err != nil || status != http.StatusSeeOther || to != "/me/meetings" {
+			return errors.Join(err, fmt.Errorf("check-in: %d to %q", status, to))
+		}
+		confirms[i] = time.Since(start)
+		return nil
+	})
+	return opens, confirms, time.Since(t0), err
+}
+
+// each runs f(0) … f(n-1) on workers goroutines and returns the first
+// error.
+func each(n, workers int, f func(i int) error) error {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				if err := f(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+func report(what string, d []time.Duration) {
+	slices.Sort(d)
+	at := func(p float64) time.Duration {
+		return d[min(len(d)-1, int(p*float64(len(d))))].Round(100 * time.Microsecond)
+	}
+	fmt.Printf("%s: p50 %s, p95 %s, p99 %s, max %s\n", what, at(.50), at(.95), at(.99), d[len(d)-1].Round(100*time.Microsecond))
+}

@@ -1,0 +1,229 @@
+package service_test
+
+import (
+	"encoding/base64"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"gongjian/internal/auth"
+	"gongjian/internal/authz"
+	"gongjian/internal/demo"
+	"gongjian/internal/domain"
+	"gongjian/internal/service"
+	"gongjian/internal/store"
+	"gongjian/internal/store/storetest"
+)
+
+// A window's first instant on the world's day: codes rotate every 30
+// seconds from the Unix epoch.
+var windowStart = beijingAt(29, 17, 0) // 09:00:00 UTC, a multiple of 30 s
+
+func checkinAudit(t *testing.T, db *store.DB) []store.AuditEntry {
+	t.Helper()
+	entries, err := store.ListAudit(ctx, db.Read(), store.AuditFilter{Action: "meeting.checkin", Limit: 100})
+	noErr(t, err)
+	return entries
+}
+
+// The code rotates every 30 seconds and stays good one window more; an
+// expired, forged or altered code, a code for a meeting the member is not
+// expected at, a second check-in, a closed meeting and an unlinked account
+// are refused with their message, audited, and change nothing.
+func TestCheckinTokenRotationAndRefusals(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		w.clock.Set(windowStart)
+		a := w.member(t, "甲", "MB", domain.StatusFull)
+		b := w.member(t, "乙", "MB", domain.StatusFull)
+		c := w.member(t, "丙", "M2", domain.StatusFull)
+		jia, yi, bing := w.actor(t, w.linked(t, "dangyuan1", a)), w.actor(t, w.linked(t, "dangyuan2", b)), w.actor(t, w.linked(t, "dangyuan3", c))
+		mobile := w.actor(t, "mobile")
+		id := w.plan(t, "mobile", service.NewMeeting{OrgID: w.orgs["MB"].ID, StartsAt: beijingAt(29, 16, 30)})
+		other := w.plan(t, "county", service.NewMeeting{OrgID: w.orgs["M2"].ID, StartsAt: beijingAt(29, 16, 30)})
+
+		code, err := w.svc.CheckinCode(ctx, mobile, id)
+		noErr(t, err)
+		if !code.Until.Equal(windowStart.Add(30*time.Second)) || code.Count.Expected != 2 {
+			t.Fatalf("code %+v", code)
+		}
+		w.clock.Advance(25 * time.Second)
+		next, _ := w.svc.CheckinCode(ctx, mobile, id)
+		if next.Token != code.Token {
+			t.Fatal("the code changed within its window")
+		}
+		w.clock.Advance(5 * time.Second)
+		next, _ = w.svc.CheckinCode(ctx, mobile, id)
+		if next.Token == code.Token {
+			t.Fatal("the code did not rotate after 30 seconds")
+		}
+		// Forged: a flipped bit, garbage, a code of another service's key.
+		raw, _ := base64.RawURLEncoding.DecodeString(code.Token)
+		raw[3] ^= 1
+		for _, bad := range []string{base64.RawURLEncoding.EncodeToString(raw), "not-a-token", code.Token + "A"} {
+			_, err := w.svc.CheckIn(ctx, jia, 0, bad, "")
+			wantCode(t, err, domain.CodeInvalid, "meeting.checkin_forged")
+		}
+		// 59 seconds after its window began, the first code still works
+		// (grace); at 60 it has expired.
+		w.clock.Set(windowStart.Add(59 * time.Second))
+		m, err := w.svc.CheckIn(ctx, jia, 0, code.Token, "")
+		noErr(t, err)
+		if m.ID != id {
+			t.Fatalf("checked in to %d", m.ID)
+		}
+		_, err = w.svc.CheckIn(ctx, jia, 0, next.Token, "")
+		wantCode(t, err, domain.CodeConflict, "meeting.checkin_twice")
+		w.clock.Set(windowStart.Add(60 * time.Second))
+		_, err = w.svc.CheckIn(ctx, yi, 0, code.Token, "")
+		wantCode(t, err, domain.CodeRule, "meeting.checkin_expired")
+		// The member of M2 is not expected at MB's meeting; MB's members
+		// are not expected at M2's; the API's meeting must match the code.
+		_, err = w.svc.CheckIn(ctx, bing, 0, next.Token, "")
+		wantCode(t, err, domain.CodeRule, "meeting.checkin_not_expected")
+		otherCode, err := w.svc.CheckinCode(ctx, w.actor(t, "county"), other)
+		noErr(t, err)
+		_, err = w.svc.CheckIn(ctx, yi, 0, otherCode.Token, "")
+		wantCode(t, err, domain.CodeRule, "meeting.checkin_not_expected")
+		_, err = w.svc.CheckIn(ctx, yi, other, next.Token, "")
+		wantCode(t, err, domain.CodeInvalid, "meeting.checkin_other_meeting")
+		// An account not linked to a person cannot check in.
+		_, err = w.svc.CheckIn(ctx, w.actor(t, "member"), 0, next.Token, "")
+		wantCode(t, err, domain.CodeRule, "meeting.account_not_linked")
+
+		lines := w.lines(t, id)
+		if lines[a].Status != domain.AttendPresent || lines[a].Method != domain.MethodQR || lines[a].CheckedInAt == nil {
+			t.Fatalf("checked-in line %+v", lines[a])
+		}
+		if lines[b].Status != domain.AttendUnmarked {
+			t.Fatalf("a refused scan changed %+v", lines[b])
+		}
+		contacts, _ := store.Contacts(ctx, db.Read(), a, 5)
+		if len(contacts) != 1 || contacts[0].Channel != "checkin" || !contacts[0].Reached {
+			t.Fatalf("contacts %+v", contacts)
+		}
+		if n, _ := store.Contacts(ctx, db.Read(), b, 5); len(n) != 0 {
+			t.Fatalf("refused scan wrote contacts %+v", n)
+		}
+		audit := checkinAudit(t, db)
+		ok, denied := 0, 0
+		for _, e := range audit {
+			switch e.Outcome {
+			case "ok":
+				ok++
+			case "denied":
+				denied++
+			}
+		}
+		if ok != 1 || denied != 9 {
+			t.Fatalf("check-in audit: %d ok, %d denied", ok, denied)
+		}
+
+		// A meeting tomorrow, and a cancelled one, are not open.
+		tomorrow := w.plan(t, "mobile", service.NewMeeting{OrgID: w.orgs["MB"].ID, StartsAt: beijingAt(30, 9, 0)})
+		_, err = w.svc.CheckinCode(ctx, mobile, tomorrow)
+		wantCode(t, err, domain.CodeRule, "meeting.checkin_closed")
+		fresh, _ := w.svc.CheckinCode(ctx, mobile, id)
+		noErr(t, w.svc.CancelMeeting(ctx, mobile, id, 0, "停电"))
+		_, err = w.svc.CheckIn(ctx, yi, 0, fresh.Token, "")
+		wantCode(t, err, domain.CodeRule, "meeting.checkin_closed")
+	})
+}
+
+// A member who must sign in first keeps the stamp of a fresh scan and is
+// checked in within ten minutes; the stamp admits only its own code.
+func TestCheckinAfterSigningIn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		w.clock.Set(windowStart)
+		a := w.member(t, "甲", "MB", domain.StatusFull)
+		b := w.member(t, "乙", "MB", domain.StatusFull)
+		jia, yi := w.actor(t, w.linked(t, "dangyuan1", a)), w.actor(t, w.linked(t, "dangyuan2", b))
+		id := w.plan(t, "mobile", service.NewMeeting{OrgID: w.orgs["MB"].ID, StartsAt: beijingAt(29, 16, 30)})
+		code, _ := w.svc.CheckinCode(ctx, w.actor(t, "mobile"), id)
+		w.clock.Advance(10 * time.Second)
+		seen, err := w.svc.SeeCheckin(ctx, nil, code.Token, "")
+		noErr(t, err)
+		if seen.Seen == "" || seen.Meeting.ID != 0 {
+			t.Fatalf("an anonymous scan shows %+v", seen)
+		}
+		w.clock.Advance(25 * time.Second)
+		next, _ := w.svc.CheckinCode(ctx, w.actor(t, "mobile"), id)
+		w.clock.Set(windowStart.Add(4 * time.Minute))
+		_, err = w.svc.CheckIn(ctx, jia, 0, code.Token, "")
+		wantCode(t, err, domain.CodeRule, "meeting.checkin_expired")
+		pv, err := w.svc.SeeCheckin(ctx, jia, code.Token, seen.Seen)
+		noErr(t, err)
+		if pv.Meeting.ID != id || pv.Line.PersonID != a || pv.Seen != seen.Seen {
+			t.Fatalf("preview %+v", pv)
+		}
+		_, err = w.svc.CheckIn(ctx, jia, 0, code.Token, seen.Seen)
+		noErr(t, err)
+		// The stamp admits only the code it was made for, untampered, and
+		// only for ten minutes.
+		_, err = w.svc.CheckIn(ctx, yi, 0, next.Token, seen.Seen)
+		wantCode(t, err, domain.CodeRule, "meeting.checkin_expired")
+		_, err = w.svc.CheckIn(ctx, yi, 0, code.Token, strings.Repeat("A", len(seen.Seen)))
+		wantCode(t, err, domain.CodeRule, "meeting.checkin_expired")
+		w.clock.Set(windowStart.Add(10*time.Minute + 11*time.Second))
+		_, err = w.svc.CheckIn(ctx, yi, 0, code.Token, seen.Seen)
+		wantCode(t, err, domain.CodeRule, "meeting.checkin_expired")
+		if l := w.lines(t, id)[b]; l.Status != domain.AttendUnmarked {
+			t.Fatalf("refused scans changed %+v", l)
+		}
+	})
+}
+
+// Forty members scanning at once (each twice) are checked in once each,
+// in batches: every line, contact and audit entry is written and the
+// audit chain still verifies.
+func TestConcurrentCheckIns(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		w.clock.Set(windowStart)
+		r, err := demo.CheckinRehearsal(ctx, w.svc, 40, goodPassword, auth.TestParams)
+		noErr(t, err)
+		code, err := w.svc.CheckinCode(ctx, authz.System, r.Meeting)
+		noErr(t, err)
+		var wg sync.WaitGroup
+		var ok, twice atomic.Int32
+		for i := range 2 * len(r.Accounts) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				a := &authz.Actor{AccountID: r.Accounts[i/2], Name: r.Logins[i/2]}
+				_, err := w.svc.CheckIn(ctx, a, 0, code.Token, "")
+				switch domain.CodeOf(err) {
+				case "":
+					ok.Add(1)
+				case domain.CodeConflict:
+					twice.Add(1)
+				default:
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if ok.Load() != 40 || twice.Load() != 40 {
+			t.Fatalf("%d checked in, %d refused as second scans", ok.Load(), twice.Load())
+		}
+		var lines, contacts, entries int
+		noErr(t, db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM meeting_attendance WHERE method = 'qr' AND status = 'present'`).Scan(&lines))
+		noErr(t, db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM person_contacts WHERE channel = 'checkin' AND reached`).Scan(&contacts))
+		noErr(t, db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'meeting.checkin'`).Scan(&entries))
+		if lines != 40 || contacts != 40 || entries != 80 {
+			t.Fatalf("%d lines, %d contacts, %d audit entries", lines, contacts, entries)
+		}
+		brk, _, err := w.svc.VerifyAuditChain(ctx)
+		if err != nil || brk != nil {
+			t.Fatalf("audit chain: %+v %v", brk, err)
+		}
+		var last int
+		noErr(t, db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships WHERE last_contact_on = $1`, w.svc.Today()).Scan(&last))
+		if last != 40 {
+			t.Fatalf("%d members' last contact moved to today", last)
+		}
+	})
+}
