@@ -71,15 +71,9 @@ for n in $sizes; do
 	fi
 	common=(--db "$db" --secret-file "$key" --lang en)
 
-	echo "loading the demo and $n people" >&2
+	echo "loading the demo with $n people" >&2
 	start=$(date +%s)
-	"$gj" demo --load-only "${common[@]}" >/dev/null
-	# Until the demo generates people itself: a generated roster through
-	# the import (the service's bulk path), at most 500,000 rows a file.
-	"$work/peopleload" roster -db "$db" -people "$n" -out "$work/roster-$n" >/dev/null
-	for f in "$work/roster-$n"-*.csv; do
-		"$gj" import persons "$f" --origin 中共灌南县委员会 "${common[@]}" >/dev/null
-	done
+	"$gj" demo --load-only --people "$n" "${common[@]}" >/dev/null
 	echo "loaded in $(($(date +%s) - start)) s" >&2
 
 	for account in county hangzhou; do
@@ -102,8 +96,10 @@ for n in $sizes; do
 
 	for account in county hangzhou; do
 		echo "measuring $kind, $n people, as $account" >&2
+		before=$(cut -d' ' -f1-3 /proc/loadavg)
 		"$work/peopleload" run -url "http://$addr" -token-file "$work/$account.token" -people "$n" -clients "$clients" \
 			-duration "$duration" -warmup "$warmup" -label "$kind $n $account" >"$work/run-$kind-$n-$account.md"
+		echo "load average before $before, after $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 		# One header for the whole table.
 		if ! grep -q '^| scope' "$results"; then
 			head -2 "$work/run-$kind-$n-$account.md" >>"$results"

@@ -8,8 +8,8 @@
 // Queries are drawn from the data the token can see, sampled through the
 // API before the clock starts (persons, their surnames and initials, the
 // organizations in scope), so each query is one an officer with that
-// token could make. `peopleload roster` writes a generated roster to seed
-// a database through `gongjian import persons`.
+// token could make; exact ID numbers are the demo's (demo.DemoIDNumber),
+// so a database loaded by `gongjian demo --people N` is what it expects.
 //
 // The tool runs on the same machine as the server in bench/people.sh, so
 // its own CPU use counts against the server's: figures are a lower bound
@@ -22,21 +22,11 @@ import (
 )
 
 func main() {
-	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: peopleload run|roster [flags]; -h after the subcommand lists its flags")
+	if len(os.Args) < 2 || os.Args[1] != "run" {
+		fmt.Fprintln(os.Stderr, "usage: peopleload run [flags]; peopleload run -h lists them")
 		os.Exit(2)
 	}
-	var err error
-	switch os.Args[1] {
-	case "run":
-		err = runCmd(os.Args[2:])
-	case "roster":
-		err = rosterCmd(os.Args[2:])
-	default:
-		fmt.Fprintln(os.Stderr, "usage: peopleload run|roster [flags]")
-		os.Exit(2)
-	}
-	if err != nil {
+	if err := runCmd(os.Args[2:]); err != nil {
 		fmt.Fprintln(os.Stderr, "peopleload:", err)
 		os.Exit(1)
 	}

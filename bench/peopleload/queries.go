@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"gongjian/internal/demo"
 )
 
 // request is one query as sent.
@@ -143,7 +145,7 @@ func (s *samples) kind(name string) (kind, bool) {
 			return search(in)
 		}}, true
 	case "idnumber":
-		return kind{name: name, next: func(r *rand.Rand) request { return search(idNumber(r.IntN(s.total))) }}, true
+		return kind{name: name, next: func(r *rand.Rand) request { return search(demo.DemoIDNumber(r.IntN(s.total))) }}, true
 	case "counts-org", "counts-city":
 		by := name[len("counts-"):]
 		return kind{name: name, next: func(*rand.Rand) request {

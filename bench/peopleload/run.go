@@ -125,7 +125,7 @@ func runCmd(args []string) error {
 	clients := fs.Int("clients", 16, "concurrent clients")
 	dur := fs.Duration("duration", 10*time.Second, "measured time per kind of query")
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured time before each kind")
-	people := fs.Int("people", 200_000, "people the generator made (exact ID numbers are drawn from person 0 to this)")
+	people := fs.Int("people", 200_000, "people the demo loaded (exact ID numbers are drawn from demo person 0 to this)")
 	only := fs.String("queries", strings.Join(kindNames(), ","), "kinds of query to run, comma-separated")
 	label := fs.String("label", "", "a label for the first column of the table (the token's account, say)")
 	seed := fs.Uint64("seed", 1, "random seed")
