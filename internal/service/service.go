@@ -8,13 +8,16 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"sync"
 	"time"
 
 	"gongjian/internal/auth"
 	"gongjian/internal/authz"
 	"gongjian/internal/clock"
 	"gongjian/internal/domain"
+	"gongjian/internal/i18n"
 	"gongjian/internal/seal"
+	"gongjian/internal/sender"
 	"gongjian/internal/store"
 	"gongjian/internal/throttle"
 )
@@ -37,6 +40,12 @@ type Config struct {
 	// Limits bound each account's searches, exports, imports and reveals;
 	// nil: throttle.Defaults().
 	Limits throttle.Limits
+	// Senders deliver the outbox, one per channel; nil: the log sender
+	// alone.
+	Senders []sender.Sender
+	// Messages renders notices for the outbox; nil: the embedded
+	// catalogues.
+	Messages *i18n.Bundle
 }
 
 // Service runs the use cases over one database.
@@ -49,6 +58,9 @@ type Service struct {
 	// dummyHash is verified against when an account does not exist, so a
 	// wrong name costs the same time as a wrong password.
 	dummyHash string
+	// senders are Config.Senders by channel; messages is Config.Messages.
+	senders  map[string]sender.Sender
+	messages func() (*i18n.Bundle, error)
 }
 
 // New builds a Service, filling defaults in cfg.
@@ -74,11 +86,24 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if cfg.Senders == nil {
+		cfg.Senders = []sender.Sender{sender.Log{Log: cfg.Log}}
+	}
 	dummy, err := auth.Hash("not a real password", cfg.PasswordParams)
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: db, cfg: cfg, chain: chainer{cfg.Keys}, dummyHash: dummy, limiter: throttleLimits(cfg.Limits)}, nil
+	senders := map[string]sender.Sender{}
+	for _, x := range cfg.Senders {
+		senders[x.Channel()] = x
+	}
+	messages := sync.OnceValues(func() (*i18n.Bundle, error) { return cfg.Messages, nil })
+	if cfg.Messages == nil {
+		// Loaded on the first delivery: most services never send.
+		messages = sync.OnceValues(i18n.New)
+	}
+	return &Service{db: db, cfg: cfg, chain: chainer{cfg.Keys}, dummyHash: dummy, limiter: throttleLimits(cfg.Limits),
+		senders: senders, messages: messages}, nil
 }
 
 // DB exposes the database for the composition root (health checks,

@@ -45,6 +45,8 @@ type orgPageData struct {
 	Forms      orgForms
 	Active     bool
 	Refused    string // a refusal whose form the page does not show
+	// Rhythm is the rhythm and attendance section (partials/org_rhythm.html).
+	Rhythm *orgRhythmView
 }
 
 // shown lists the forms the page shows, as its template decides.
@@ -228,6 +230,10 @@ func (h *Handler) showOrg(w http.ResponseWriter, r *http.Request, status int, fo
 		}
 	}
 	d.Forms = h.defaultForms(forms, o)
+	if d.Rhythm, err = h.orgRhythmFor(r.Context(), a, o.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	if forms.failed != nil && !slices.Contains(d.shown(), forms.failed) {
 		d.Refused = forms.refused
 	}

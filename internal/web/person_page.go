@@ -37,6 +37,8 @@ type personPageData struct {
 	ContactForm *Form
 	Contacts    contactsView
 	CanEdit     bool
+	// Attendance is the attendance section (partials/person_attendance.html).
+	Attendance *attendanceView
 }
 
 // RevealForm is the form of one field: the one that failed keeps its
@@ -90,6 +92,10 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d.CanEdit = d.Contacts.CanWrite
+	if d.Attendance, err = h.personAttendanceFor(r.Context(), r, a, p.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.renderAt(w, r, personURL(p.ID), status, "person", p.Name, d)
 }
 
