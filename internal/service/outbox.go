@@ -164,7 +164,7 @@ func (s *Service) DeliverOutbox(ctx context.Context, holder string) (DeliveryRes
 	var items []store.OutboxItem
 	if err := s.db.Tx(ctx, func(tx store.Tx) error {
 		var err error
-		items, err = store.ClaimOutbox(ctx, tx, holder, now, now.Add(outboxClaim), outboxBatch)
+		items, err = store.ClaimOutbox(ctx, tx, holder, now, now.Add(outboxClaim), s.cfg.OutboxBatch)
 		return err
 	}); err != nil || len(items) == 0 {
 		return res, err

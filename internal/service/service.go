@@ -41,8 +41,9 @@ type Config struct {
 	// nil: throttle.Defaults().
 	Limits throttle.Limits
 	// Senders deliver the outbox, one per channel; nil: the log sender
-	// alone.
-	Senders []sender.Sender
+	// alone. OutboxBatch is how many notices one delivery claims (0: 100).
+	Senders     []sender.Sender
+	OutboxBatch int
 	// Messages renders notices for the outbox; nil: the embedded
 	// catalogues.
 	Messages *i18n.Bundle
@@ -85,6 +86,9 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	if cfg.OutboxBatch <= 0 {
+		cfg.OutboxBatch = outboxBatch
 	}
 	if cfg.Senders == nil {
 		cfg.Senders = []sender.Sender{sender.Log{Log: cfg.Log}}
