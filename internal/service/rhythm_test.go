@@ -348,4 +348,3 @@ func TestRhythmRulesSetting(t *testing.T) {
 		}
 	})
 }
-
