@@ -94,6 +94,16 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+Prefix+"/people/{id}/contacts", h.byID(h.contacts))
 	mux.HandleFunc("POST "+Prefix+"/people/{id}/contacts", h.byID(h.recordContact))
 	mux.HandleFunc("GET "+Prefix+"/people/contact-warnings", h.contactWarnings)
+	mux.HandleFunc("GET "+Prefix+"/people/{id}/attendance", h.byID(h.personAttendance))
+	mux.HandleFunc("GET "+Prefix+"/people/absence-flags", h.absenceFlags)
+	mux.HandleFunc("PUT "+Prefix+"/people/absence-rule", h.putAbsenceRule)
+	mux.HandleFunc("GET "+Prefix+"/orgs/{id}/rhythm", h.byID(h.orgRhythm))
+	mux.HandleFunc("GET "+Prefix+"/orgs/{id}/attendance", h.byID(h.orgAttendance))
+	mux.HandleFunc("GET "+Prefix+"/rhythm", h.rhythmTable)
+	mux.HandleFunc("GET "+Prefix+"/rhythm/rules", h.rhythmRules)
+	mux.HandleFunc("PUT "+Prefix+"/rhythm/rules", h.putRhythmRules)
+	mux.HandleFunc("GET "+Prefix+"/outbox", h.outbox)
+	mux.HandleFunc("PUT "+Prefix+"/outbox/settings", h.putOutboxSettings)
 }
 
 // Caller is the authenticated client of an API request.

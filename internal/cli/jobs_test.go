@@ -8,8 +8,9 @@ import (
 	"gongjian/internal/store"
 )
 
-// Two servers on one database start together: the lost-contact check,
-// never run before, runs on start — once, on one of them.
+// Two servers on one database start together: the lost-contact check and
+// the rhythm check, never run before, run on start — once each, on one of
+// them.
 func TestServesRunTheCheckOnce(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *site) {
 		s.run(ctx, "migrate", "up").want(t, 0)
@@ -18,7 +19,8 @@ func TestServesRunTheCheckOnce(t *testing.T) {
 		db := s.open(t)
 		var last time.Time
 		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			if last, _, _ = store.LastRun(ctx, db.Read(), "contact_check"); !last.IsZero() {
+			last, _, _ = store.LastRun(ctx, db.Read(), "contact_check")
+			if rhythm, _, _ := store.LastRun(ctx, db.Read(), "rhythm_check"); !last.IsZero() && !rhythm.IsZero() {
 				break
 			}
 		}
@@ -26,13 +28,17 @@ func TestServesRunTheCheckOnce(t *testing.T) {
 		if last.IsZero() {
 			t.Fatalf("the check did not run\n%s\n%s", a.err, b.err)
 		}
-		if n := strings.Count(a.err+b.err, `"msg":"job ran"`); n != 1 {
-			t.Errorf("%d runs logged, want 1\n%s\n%s", n, a.err, b.err)
+		for _, job := range []string{"contact_check", "rhythm_check"} {
+			if n := strings.Count(a.err+b.err, `"msg":"job ran","job":"`+job+`"`); n != 1 {
+				t.Errorf("%s: %d runs logged, want 1\n%s\n%s", job, n, a.err, b.err)
+			}
 		}
-		var audits int
-		db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'contact.check'`).Scan(&audits)
-		if audits != 1 {
-			t.Errorf("%d check runs audited, want 1", audits)
+		for _, action := range []string{"contact.check", "rhythm.check"} {
+			var audits int
+			db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = $1`, action).Scan(&audits)
+			if audits != 1 {
+				t.Errorf("%d %s runs audited, want 1", audits, action)
+			}
 		}
 	})
 }

@@ -23,7 +23,7 @@ func spanLabel(l Localizer, sp domain.Span) string {
 	t := sp.First.Time()
 	switch sp.Period {
 	case domain.Monthly:
-		return l.T("web.rhythm.span.month", "Year", t.Year(), "Month", int(t.Month()))
+		return l.T("web.rhythm.span.month", "Year", t.Year(), "Month", l.T("web.rhythm.month."+strconv.Itoa(int(t.Month()))))
 	case domain.Quarterly:
 		return l.T("web.rhythm.span.quarter", "Year", t.Year(), "Quarter", (int(t.Month())-1)/3+1)
 	}
