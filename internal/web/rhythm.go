@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
@@ -67,6 +68,28 @@ type rhythmPageData struct {
 	// Words are the gaps of the latest closed period and the reminders
 	// due now, in sentences.
 	Words []rhythmWords
+}
+
+// SpanShort is a period's column head: the month, the quarter or the
+// year alone; SpanYear adds the year above the first column and where a
+// year begins.
+func (d rhythmPageData) SpanShort(l Localizer, sp domain.Span) string {
+	t := sp.First.Time()
+	switch sp.Period {
+	case domain.Monthly:
+		return l.T("web.rhythm.month_short." + strconv.Itoa(int(t.Month())))
+	case domain.Quarterly:
+		return l.T("web.rhythm.quarter_short", "Quarter", (int(t.Month())-1)/3+1)
+	}
+	return strconv.Itoa(t.Year())
+}
+
+// SpanYear is the year shown above column i, or "".
+func (d rhythmPageData) SpanYear(i int, sp domain.Span) string {
+	if sp.Period == domain.Yearly || (i > 0 && sp.First.Time().Month() != time.January) {
+		return ""
+	}
+	return strconv.Itoa(sp.First.Time().Year())
 }
 
 // Columns is the table's number of columns.
