@@ -170,4 +170,35 @@ func TestRhythmTableAndOrgSection(t *testing.T) {
 		t.Errorf("absence list:\n%s", p)
 	}
 	screenshot(t, desk, "absence-list")
+	if err := chromedp.Do(desk, chromedp.Navigate(s.URL+"/rhythm/rules"), chromedp.WaitVisible(`table.rules-table`)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, desk, "rhythm-rules")
+}
+
+// The daily check's reminders and absence notices go out through the
+// outbox; the security officer's page shows them sent to the log.
+func TestOutboxPage(t *testing.T) {
+	db := storetest.SQLite(t)
+	s := startSite(t, db)
+	heldMeetings(t, s, db)
+	ctx := context.Background()
+	res, err := s.Service.CheckRhythm(ctx, s.Service.Today())
+	if err != nil || res.Reminders == 0 || res.Notices == 0 {
+		t.Fatalf("check %+v %v", res, err)
+	}
+	sent, err := s.Service.DeliverOutbox(ctx, "e2e")
+	if err != nil || sent.Sent == 0 {
+		t.Fatalf("delivery %+v %v", sent, err)
+	}
+	desk := browser(t, 1366, 900)
+	sec := s.account(t, "secofficer")
+	signIn(t, desk, s.URL, sec.Name, sec.Password, sec.TOTPSecret)
+	if err := chromedp.Do(desk, chromedp.Navigate(s.URL+"/admin/outbox"), chromedp.WaitVisible(`table.outbox-table`)); err != nil {
+		t.Fatal(err)
+	}
+	if p := text(t, desk, `main`); !strings.Contains(p, "已发送") || !strings.Contains(p, "组织生活提醒") {
+		t.Errorf("outbox page:\n%s", p)
+	}
+	screenshot(t, desk, "outbox")
 }
