@@ -17,6 +17,10 @@ import (
 	"gongjian/internal/web/assets"
 )
 
+// demoPeople is the scale of the demo the browser tests run on: 26
+// members among 2,000 workers load in a second or two.
+const demoPeople = 2000
+
 // site is the in-process server on a fresh database with the Guannan demo
 // loaded.
 type site struct {
@@ -37,6 +41,7 @@ func startSite(t *testing.T, db *store.DB) *site {
 		t.Fatal(err)
 	}
 	sc := demo.Guannan()
+	sc.People = demoPeople
 	if _, err := sc.Load(ctx, svc); err != nil {
 		t.Fatalf("load demo: %v", err)
 	}

@@ -104,6 +104,11 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("PUT "+Prefix+"/rhythm/rules", h.putRhythmRules)
 	mux.HandleFunc("GET "+Prefix+"/outbox", h.outbox)
 	mux.HandleFunc("PUT "+Prefix+"/outbox/settings", h.putOutboxSettings)
+	mux.HandleFunc("POST "+Prefix+"/me/move", h.reportMove)
+	mux.HandleFunc("GET "+Prefix+"/verify/{token}", h.verify)
+	mux.HandleFunc("GET "+Prefix+"/notifications", h.notifications)
+	mux.HandleFunc("POST "+Prefix+"/notifications/read", h.readNotifications)
+	h.registerConduct(mux)
 }
 
 // Caller is the authenticated client of an API request.

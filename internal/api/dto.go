@@ -37,6 +37,7 @@ type accountDTO struct {
 type meDTO struct {
 	accountDTO
 	Permissions []string `json:"permissions"`
+	Own         *ownDTO  `json:"own,omitempty"` // a member's own record, masked, and certificate
 }
 
 type auditDTO struct {

@@ -19,7 +19,12 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, c.L, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, meDTO{accountDTO: toAccount(acc), Permissions: permissions(a)})
+	own, err := h.own(r, c)
+	if err != nil {
+		h.Fail(w, r, c.L, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, meDTO{accountDTO: toAccount(acc), Permissions: permissions(a), Own: own})
 }
 
 type tokenIn struct {

@@ -33,7 +33,7 @@ func tamper(t *testing.T, db *store.DB, stmt string) {
 
 func TestAuditVerify(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *site) {
-		s.run(ctx, "demo", "--load-only").want(t, 0)
+		s.run(ctx, "demo", "--load-only", "--people", "2000").want(t, 0)
 		ok := s.run(ctx, "audit", "verify")
 		ok.want(t, 0, "audit chain intact: ")
 		if !strings.HasSuffix(strings.TrimSpace(ok.out), " entries") {
@@ -52,7 +52,7 @@ func TestAuditVerify(t *testing.T) {
 // be made up for it (every entry would then look altered).
 func TestAuditVerifyNeedsTheKey(t *testing.T) {
 	s := sqliteSite(t)
-	s.run(ctx, "demo", "--load-only").want(t, 0)
+	s.run(ctx, "demo", "--load-only", "--people", "2000").want(t, 0)
 	os.Rename(filepath.Join(s.dir, "gj.key"), filepath.Join(s.dir, "moved.key"))
 	r := s.run(ctx, "audit", "verify")
 	r.want(t, 2, "does not exist", "--secret-file")
@@ -67,7 +67,7 @@ func TestAuditVerifyNeedsTheKey(t *testing.T) {
 // takes the file as it is, set it must match.
 func TestCryptoSuite(t *testing.T) {
 	s := sqliteSite(t)
-	s.run(ctx, "demo", "--load-only", "--crypto-suite", "gm").want(t, 0)
+	s.run(ctx, "demo", "--load-only", "--people", "2000", "--crypto-suite", "gm").want(t, 0)
 	s.run(ctx, "audit", "verify").want(t, 0, "audit chain intact")
 	s.run(ctx, "audit", "verify", "--crypto-suite", "gm").want(t, 0, "audit chain intact")
 	r := s.run(ctx, "audit", "verify", "--crypto-suite", "std")

@@ -12,7 +12,7 @@ import (
 
 func TestBackupSQLite(t *testing.T) {
 	s := sqliteSite(t)
-	s.run(ctx, "demo", "--load-only").want(t, 0)
+	s.run(ctx, "demo", "--load-only", "--people", "2000").want(t, 0)
 	dest := filepath.Join(t.TempDir(), "gj-backup.db")
 	r := s.run(ctx, "backup", dest)
 	r.want(t, 0, "Backup written to "+dest, "integrity check ok")

@@ -35,7 +35,7 @@ func TestCatalogueHasEveryMsgID(t *testing.T) {
 	}
 	// Built from a prefix: the usage of each user subcommand and the
 	// reasons store.VerifyAudit gives.
-	for _, sub := range []string{"add", "passwd", "disable", "grant", "list"} {
+	for _, sub := range []string{"add", "passwd", "disable", "grant", "link", "list"} {
 		ids = append(ids, "cli.user.usage_"+sub)
 	}
 	for _, reason := range []string{"altered", "missing", "reordered", "truncated"} {

@@ -129,7 +129,7 @@ func TestDataDirMustBeWritableFolder(t *testing.T) {
 
 func TestDataDirDefaultsBesideTheDatabase(t *testing.T) {
 	s := sqliteSite(t)
-	s.run(ctx, "demo", "--load-only").want(t, 0)
+	s.run(ctx, "demo", "--load-only", "--people", "2000").want(t, 0)
 	st, err := os.Stat(filepath.Join(s.dir, "data"))
 	if err != nil || !st.IsDir() || st.Mode().Perm() != 0o700 {
 		t.Fatalf("data folder: %v %v", st, err)

@@ -129,7 +129,7 @@ func auditCount(t *testing.T, s *site) int64 {
 func TestCrashDuringSignIns(t *testing.T) {
 	bin := buildBinary(t)
 	s := sqliteSite(t)
-	s.run(ctx, "demo", "--load-only").want(t, 0)
+	s.run(ctx, "demo", "--load-only", "--people", "2000").want(t, 0)
 	before := auditCount(t, s)
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data-dir", filepath.Join(s.dir, "data")}, s.common()...)
 	for round := range 4 {
@@ -181,7 +181,7 @@ func TestCrashDuringDemoLoad(t *testing.T) {
 	bin := buildBinary(t)
 	for round := range 3 {
 		s := sqliteSite(t)
-		cmd := exec.Command(bin, append([]string{"demo", "--load-only"}, s.common()...)...)
+		cmd := exec.Command(bin, append([]string{"demo", "--load-only", "--people", "2000"}, s.common()...)...)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -200,7 +200,7 @@ func TestCrashDuringDemoLoad(t *testing.T) {
 			t.Logf("round %d: killed with %d accounts loaded", round, n)
 			db.Close()
 		}
-		r := s.run(ctx, "demo", "--load-only")
+		r := s.run(ctx, "demo", "--load-only", "--people", "2000")
 		r.want(t, 0, "sysadmin")
 		if !strings.Contains(r.out, "Loaded") && !strings.Contains(r.out, "already loaded") {
 			t.Fatalf("round %d: %s", round, r.out)

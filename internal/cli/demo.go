@@ -4,19 +4,25 @@ import (
 	"context"
 	"fmt"
 	"text/tabwriter"
+	"time"
 
 	"gongjian/internal/config"
 	"gongjian/internal/demo"
 )
 
 // demo is serve with the demo's own database and key file, and the
-// Guannan scenario loaded into an empty database first.
+// Guannan scenario loaded into an empty database first, with --people
+// workers (the county's 200,000 by default).
 func (r *runner) demo(ctx context.Context, args []string) error {
 	fs := newFlags("demo")
 	loadOnly := fs.Bool("load-only", false, "load the scenario and exit")
+	people := fs.Int("people", demo.DefaultPeople, "how many workers the scenario registers")
 	cfg, _, err := r.configure(fs, args, config.Common|config.Server, config.DemoDefaults(), 0, "cli.demo.usage")
 	if err != nil {
 		return err
+	}
+	if *people < 0 || *people > demo.MaxPeople {
+		return usageError("cli.demo.people_range", "Value", *people, "Max", demo.MaxPeople)
 	}
 	a, err := r.start(ctx, cfg)
 	if err != nil {
@@ -24,6 +30,9 @@ func (r *runner) demo(ctx context.Context, args []string) error {
 	}
 	defer a.close()
 	sc := demo.Guannan()
+	sc.People = *people
+	sc.Progress = func(done, total int) { r.say("cli.demo.people_progress", "Done", done, "Total", total) }
+	start := time.Now()
 	res, err := sc.Load(ctx, a.svc)
 	if err != nil {
 		return runtimeError("cli.demo.load", "Err", err.Error())
@@ -31,6 +40,8 @@ func (r *runner) demo(ctx context.Context, args []string) error {
 	switch {
 	case res.Loaded:
 		r.say("cli.demo.loaded", "Count", len(sc.Accounts))
+		r.say("cli.demo.people_loaded", "People", sc.People, "Members", demo.MembersFor(sc.People),
+			"Seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds()))
 	case res.Present:
 		r.say("cli.demo.present")
 	default:

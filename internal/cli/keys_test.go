@@ -11,7 +11,7 @@ import (
 // through a fresh process.
 func TestKeysRotate(t *testing.T) {
 	eachDB(t, func(t *testing.T, s *site) {
-		s.run(ctx, "demo", "--load-only").want(t, 0)
+		s.run(ctx, "demo", "--load-only", "--people", "2000").want(t, 0)
 		s.run(ctx, "keys", "rotate", "--crypto-suite", "gm").want(t, 0, "new key 2 (gm)")
 		db := s.open(t)
 		var sealed string

@@ -96,7 +96,7 @@ func TestServeAnswersAndShutsDown(t *testing.T) {
 
 func TestDemoServes(t *testing.T) {
 	s := sqliteSite(t)
-	base, stop := startServe(t, s, "demo")
+	base, stop := startServe(t, s, "demo", "--people", "2000")
 	if code, _ := get(t, base+"/readyz"); code != http.StatusOK {
 		t.Fatalf("readyz %d", code)
 	}

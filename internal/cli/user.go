@@ -26,6 +26,7 @@ func (r *runner) user(ctx context.Context, args []string) error {
 		"passwd":  r.userPasswd,
 		"disable": r.userDisable,
 		"grant":   r.userGrant,
+		"link":    r.userLink,
 		"list":    r.userList,
 	}
 	sub, ok := subs[args[0]]
@@ -128,6 +129,40 @@ func (r *runner) userGrant(ctx context.Context, args []string) error {
 		return refused("cli.user.grant_failed", err, "Name", pos[0], "Role", pos[1])
 	}
 	r.say("cli.user.granted", "Name", pos[0], "Role", pos[1])
+	return nil
+}
+
+// userLink links an account to the person record whose ID number the
+// member presented, or with --unlink removes the link. The output shows
+// the record masked only.
+func (r *runner) userLink(ctx context.Context, args []string) error {
+	fs := newFlags("user link")
+	idNumber := fs.String("id-number", "", "the ID number of the account owner's person record")
+	unlink := fs.Bool("unlink", false, "remove the account's link instead")
+	a, pos, err := r.userApp(ctx, "link", fs, args, 1)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if (*idNumber == "") == !*unlink {
+		return usageError("cli.user.usage_link")
+	}
+	id, err := accountID(ctx, a, pos[0])
+	if err != nil {
+		return err
+	}
+	if *unlink {
+		if err := a.svc.BootstrapUnlinkPerson(ctx, id); err != nil {
+			return refused("cli.user.link_failed", err, "Name", pos[0])
+		}
+		r.say("cli.user.unlinked", "Name", pos[0])
+		return nil
+	}
+	p, err := a.svc.BootstrapLinkPerson(ctx, id, *idNumber)
+	if err != nil {
+		return refused("cli.user.link_failed", err, "Name", pos[0])
+	}
+	r.say("cli.user.linked", "Name", pos[0], "Person", p.Name, "IDNumber", string(p.IDNumber))
 	return nil
 }
 

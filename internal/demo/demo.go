@@ -46,12 +46,20 @@ type Scenario struct {
 	Name     string
 	Steps    []Step
 	Accounts []Account
+	// People is how many people the scenario registers (0: none), the
+	// scale knob of `gongjian demo --people`. A load resumed with another
+	// number continues up to that one.
+	People int
+	// Progress, when not nil, hears how many people are stored.
+	Progress func(done, total int)
 }
 
 // Loader is what steps work with.
 type Loader struct {
-	Service *service.Service
-	DB      *store.DB
+	Service  *service.Service
+	DB       *store.DB
+	People   int
+	Progress func(done, total int)
 }
 
 // Result says what Load did.
@@ -71,7 +79,7 @@ func (s Scenario) markerKey() string { return "demo." + s.Name }
 // Load runs the scenario's steps when the database is empty or holds an
 // unfinished load of this scenario, and does nothing otherwise.
 func (s Scenario) Load(ctx context.Context, svc *service.Service) (Result, error) {
-	l := &Loader{Service: svc, DB: svc.DB()}
+	l := &Loader{Service: svc, DB: svc.DB(), People: s.People, Progress: s.Progress}
 	state, err := s.state(ctx, l.DB)
 	if err != nil {
 		return Result{}, err

@@ -16,6 +16,13 @@ import (
 
 var ctx = context.Background()
 
+// small is the scenario at the tests' scale: 2,000 people, 26 members.
+func small() demo.Scenario {
+	sc := demo.Guannan()
+	sc.People = 2000
+	return sc
+}
+
 func newService(t *testing.T, db *store.DB) *service.Service {
 	t.Helper()
 	keys, err := seal.New("std")
@@ -32,7 +39,7 @@ func newService(t *testing.T, db *store.DB) *service.Service {
 func TestGuannanLoadsOncePerRole(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		svc := newService(t, db)
-		sc := demo.Guannan()
+		sc := small()
 		res, err := sc.Load(ctx, svc)
 		if err != nil || !res.Loaded || !res.Present {
 			t.Fatalf("first load: %+v %v", res, err)
@@ -82,7 +89,7 @@ func TestGuannanLeavesRealDataAlone(t *testing.T) {
 	if _, err := svc.BootstrapAccount(ctx, service.NewAccount{Name: "realuser", Password: "Gongjian-2026-test"}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := demo.Guannan().Load(ctx, svc)
+	res, err := small().Load(ctx, svc)
 	if err != nil || res.Loaded || res.Present {
 		t.Fatalf("load into a used database: %+v %v", res, err)
 	}
@@ -96,7 +103,7 @@ func TestGuannanLeavesRealDataAlone(t *testing.T) {
 func TestGuannanResumesAnInterruptedLoad(t *testing.T) {
 	db := storetest.SQLite(t)
 	svc := newService(t, db)
-	sc := demo.Guannan()
+	sc := small()
 	half := sc
 	half.Steps = append([]demo.Step{sc.Steps[0]}, demo.Step{Name: "crash", Run: func(ctx context.Context, l *demo.Loader) error {
 		if err := l.EnsureAccount(ctx, sc.Accounts[0]); err != nil {

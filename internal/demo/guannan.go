@@ -118,7 +118,12 @@ func Guannan() Scenario {
 				}
 				return nil
 			}},
+			// After the accounts: the member account is linked to its person.
+			{Name: "people", Run: func(ctx context.Context, l *Loader) error {
+				return l.EnsurePeople(ctx, l.People, l.Progress)
+			}},
 		},
+		People: DefaultPeople,
 	}
 }
 

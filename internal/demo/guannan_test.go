@@ -27,7 +27,7 @@ const (
 func loaded(t *testing.T, db *store.DB) *service.Service {
 	t.Helper()
 	svc := newService(t, db)
-	if _, err := demo.Guannan().Load(ctx, svc); err != nil {
+	if _, err := small().Load(ctx, svc); err != nil {
 		t.Fatal(err)
 	}
 	return svc
@@ -312,4 +312,64 @@ func TestGuannanRegionCodes(t *testing.T) {
 			t.Errorf("town %s %s: %+v %v", town.Code, town.Name, o, err)
 		}
 	}
+}
+
+// The people at the tests' scale: 2,000 workers and 26 members, with a
+// member or two in each situation; a person is found by the ID number
+// DemoIDNumber gives, with the birth date and sex it encodes; the member
+// account is linked to its person in the Hangzhou committee's Gongshu
+// branch; one audit entry for the batch.
+func TestGuannanPeople(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		svc := loaded(t, db)
+		county := actor(t, svc, "county")
+		members := true
+		page, err := svc.SearchPersons(ctx, county, service.PersonSearch{Members: &members})
+		if err != nil || page.Total != demo.MembersFor(2000) || page.Total != 26 {
+			t.Fatalf("%d members (%v), want %d", page.Total, err, demo.MembersFor(2000))
+		}
+		var persons, unplaced, atRisk, lost, attempts, certified int
+		db.Read().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM persons),
+			(SELECT COUNT(*) FROM memberships WHERE mobile_org_id IS NULL),
+			(SELECT COUNT(*) FROM memberships WHERE contact_state = 'at_risk' AND contact_state_on IS NOT NULL),
+			(SELECT COUNT(*) FROM memberships WHERE contact_state = 'lost' AND contact_state_on IS NOT NULL),
+			(SELECT COUNT(*) FROM person_contacts c JOIN memberships m ON m.person_id = c.person_id
+				WHERE m.contact_state = 'lost' AND NOT c.reached AND c.on_date > m.last_contact_on),
+			(SELECT COUNT(*) FROM memberships WHERE certificate_no <> '' AND certificate_from IS NOT NULL)`).
+			Scan(&persons, &unplaced, &atRisk, &lost, &attempts, &certified)
+		if persons != 2000 || unplaced != 2 || atRisk != 1 || lost != 1 || attempts < 1 || attempts > 2 || certified < 20 {
+			t.Errorf("%d persons, %d unplaced, %d at risk, %d lost with %d attempts, %d certificates",
+				persons, unplaced, atRisk, lost, attempts, certified)
+		}
+
+		for _, i := range []int{0, 777, 1999} {
+			number := demo.DemoIDNumber(i)
+			found, err := svc.SearchPersons(ctx, county, service.PersonSearch{Text: number})
+			if err != nil || len(found.People) != 1 {
+				t.Fatalf("person %d by ID number: %d found (%v)", i, len(found.People), err)
+			}
+			p := found.People[0]
+			gender := 2 - int(number[16]-'0')%2
+			if string(p.IDNumber) != number[:6]+"********"+number[14:] || p.BirthOn.Time().Format("20060102") != number[6:14] ||
+				p.Gender != gender {
+				t.Errorf("person %d: %s born %s gender %d for %s", i, p.IDNumber, p.BirthOn, p.Gender, number)
+			}
+		}
+
+		row, err := store.AccountByName(ctx, db.Read(), "member")
+		if err != nil || row.PersonID == 0 {
+			t.Fatalf("member account %+v %v", row, err)
+		}
+		own, err := svc.OwnPerson(ctx, actor(t, svc, "member"))
+		m := own.Membership
+		if err != nil || own.ID != row.PersonID || own.Name != row.DisplayName || m == nil || m.MobileOrgName != hzBranch ||
+			m.CertificateNo == "" || m.Status != domain.StatusFull {
+			t.Errorf("the member's own record %+v %+v (%v), linked %d", own, m, err, row.PersonID)
+		}
+
+		entries, _ := store.ListAudit(ctx, db.Read(), store.AuditFilter{Action: "person.", Limit: 10})
+		if len(entries) != 1 || entries[0].Action != "person.register_bulk" {
+			t.Errorf("people audit %+v", entries)
+		}
+	})
 }

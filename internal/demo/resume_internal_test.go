@@ -2,6 +2,8 @@ package demo
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 
 	"gongjian/internal/auth"
@@ -25,11 +27,16 @@ func testService(t *testing.T, db *store.DB) *service.Service {
 	return svc
 }
 
+// testPeople is the tests' scale: large enough for a member or two in
+// every situation, small enough to load in about a second.
+const testPeople = 2000
+
 // footprint counts what the scenario wrote: organizations, their history
-// and officers, agreements and their events, accounts, and the last audit
-// entry.
+// and officers, agreements and their events, accounts, people and their
+// contacts, and the last audit entry.
 type footprint struct {
 	orgs, events, officers, agreements, agreementEvents, accounts int
+	persons, contacts                                             int
 	lastAudit                                                     int64
 }
 
@@ -58,6 +65,8 @@ func measure(t *testing.T, db *store.DB) footprint {
 		f.agreementEvents += len(ev)
 	}
 	f.accounts, _ = store.CountAccounts(ctx, db.Read())
+	f.persons, _ = store.CountPersons(ctx, db.Read(), store.PersonQuery{Scope: everything})
+	db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM person_contacts`).Scan(&f.contacts)
 	last, _ := store.ListAudit(ctx, db.Read(), store.AuditFilter{Limit: 1})
 	if len(last) == 1 {
 		f.lastAudit = last[0].Seq
@@ -74,6 +83,7 @@ func TestResumeInsideAnOrganization(t *testing.T) {
 		ctx := context.Background()
 		svc := testService(t, db)
 		sc := Guannan()
+		sc.People = testPeople
 		today := svc.Today()
 		half := sc
 		half.Steps = []Step{{Name: "crash", Run: func(ctx context.Context, l *Loader) error {
@@ -138,4 +148,94 @@ func TestResumeInsideAnOrganization(t *testing.T) {
 			t.Fatalf("audit chain: %+v %v", brk, err)
 		}
 	})
+}
+
+// A load killed between two batches of people resumes at the count
+// stored and writes exactly the people, members, contacts and account
+// link an uninterrupted load writes.
+func TestResumeInsidePeople(t *testing.T) {
+	defer func(b int) { peopleBatch = b }(peopleBatch)
+	peopleBatch = 500
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := testService(t, db)
+		sc := Guannan()
+		sc.People = testPeople
+		cut, kill := context.WithCancel(ctx)
+		half := sc
+		half.Progress = func(done, total int) {
+			if done >= 1000 {
+				kill() // stands in for the kill: the next batch never starts
+			}
+		}
+		if _, err := half.Load(cut, svc); err == nil {
+			t.Fatal("the interrupted load reported success")
+		}
+		if n, _ := store.CountPersons(ctx, db.Read(), store.PersonQuery{Scope: everything}); n != 1000 {
+			t.Fatalf("%d people stored when the load was cut", n)
+		}
+		if res, err := sc.Load(ctx, svc); err != nil || !res.Loaded {
+			t.Fatalf("resumed load: %+v %v", res, err)
+		}
+		fresh := storetest.SQLite(t)
+		if _, err := sc.Load(ctx, testService(t, fresh)); err != nil {
+			t.Fatal(err)
+		}
+		got, want := peopleDigest(t, db), peopleDigest(t, fresh)
+		if len(got) != testPeople || !slices.Equal(got, want) {
+			t.Fatalf("resumed load has %d people, uninterrupted %d; first difference at %d", len(got), len(want), firstDiff(got, want))
+		}
+		if a, b := measure(t, db), measure(t, fresh); a.contacts != b.contacts || a.contacts == 0 {
+			t.Fatalf("contacts: %d resumed, %d uninterrupted", a.contacts, b.contacts)
+		}
+		if brk, _, err := svc.VerifyAuditChain(ctx); brk != nil || err != nil {
+			t.Fatalf("audit chain: %+v %v", brk, err)
+		}
+	})
+}
+
+// peopleDigest lists every person as a line of what the scenario decides
+// (not ids or sealed values, which differ between databases and keys),
+// the member account's person marked, sorted.
+func peopleDigest(t *testing.T, db *store.DB) []string {
+	t.Helper()
+	rows, err := db.Read().QueryContext(context.Background(), `SELECT p.name, p.id_masked, p.birth_on, p.gender, p.ethnicity,
+		p.phone_masked, p.education, p.hometown_code, p.hometown_village, p.left_home_on, p.city_code, p.district_code,
+		p.address, p.employer, p.employer_uscc, p.industry, p.occupation, oo.name, COALESCE(m.status, ''),
+		COALESCE(mo.name, ''), COALESCE(m.certificate_no, ''), m.certificate_to, m.last_contact_on,
+		COALESCE(m.contact_state, ''), m.contact_state_on,
+		(SELECT COUNT(*) FROM person_contacts c WHERE c.person_id = p.id AND NOT c.reached),
+		(SELECT COUNT(*) FROM accounts a WHERE a.person_id = p.id)
+		FROM persons p JOIN orgs oo ON oo.id = p.origin_org_id LEFT JOIN memberships m ON m.person_id = p.id
+		LEFT JOIN orgs mo ON mo.id = m.mobile_org_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var text [19]string
+		var birth, left, certTo, last, stateOn domain.Date
+		var gender, attempts, linked int
+		if err := rows.Scan(&text[0], &text[1], &birth, &gender, &text[2], &text[3], &text[4], &text[5], &text[6], &left,
+			&text[7], &text[8], &text[9], &text[10], &text[11], &text[12], &text[13], &text[14], &text[15], &text[16],
+			&text[17], &certTo, &last, &text[18], &stateOn, &attempts, &linked); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(text, birth, gender, left, certTo, last, stateOn, attempts, linked))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func firstDiff(a, b []string) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
 }

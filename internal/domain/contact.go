@@ -1,7 +1,5 @@
 package domain
 
-import "time"
-
 // ContactThresholds are the lost-contact warning's numbers, in whole
 // months without a reached contact (party-rules.md §2.4: six months is
 // lost contact; three is the county's early warning). They are data, so
@@ -53,19 +51,6 @@ func (t ContactThresholds) StateOn(last, today Date) ContactState {
 	}
 	return ContactOK
 }
-
-// AddMonths is d moved by n calendar months, kept inside the target month:
-// 31 May minus three months is 28 (or 29) February, not 3 March as
-// time.AddDate would normalise it.
-func (d Date) AddMonths(n int) Date {
-	y, m, day := d.t.Date()
-	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
-	last := first.AddDate(0, 1, -1).Day()
-	return NewDate(first.Year(), first.Month(), min(day, last))
-}
-
-// DaysUntil is the number of days from d to e (negative when e is earlier).
-func (d Date) DaysUntil(e Date) int { return int(e.t.Sub(d.t).Hours() / 24) }
 
 // Valid reports whether c is a known contact state.
 func (c ContactState) Valid() bool {

@@ -59,6 +59,19 @@ func (d Date) After(e Date) bool { return d.t.After(e.t) }
 // AddDays is d moved by n days.
 func (d Date) AddDays(n int) Date { return Date{d.t.AddDate(0, 0, n)} }
 
+// AddMonths is d moved by n calendar months, kept inside the target month:
+// 31 May minus three months is 28 (or 29) February, not 3 March as
+// time.AddDate would normalise it.
+func (d Date) AddMonths(n int) Date {
+	y, m, day := d.t.Date()
+	first := time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1).Day()
+	return NewDate(first.Year(), first.Month(), min(day, last))
+}
+
+// DaysUntil is the number of days from d to e (negative when e is earlier).
+func (d Date) DaysUntil(e Date) int { return int(e.t.Sub(d.t).Hours() / 24) }
+
 // AddYears is d moved by n years.
 func (d Date) AddYears(n int) Date { return Date{d.t.AddDate(n, 0, 0)} }
 

@@ -10,3 +10,12 @@ func TestMaskPhone(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskName(t *testing.T) {
+	for in, want := range map[string]string{"张伟": "张*", "单雄信": "单*信", "欧阳娜娜": "欧**娜", "阿依古丽·买买提": "阿******提",
+		"李": "*", " ": ""} {
+		if got := MaskName(in); got != want {
+			t.Errorf("MaskName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

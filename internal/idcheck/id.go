@@ -120,6 +120,17 @@ func idSum(n string) int {
 	return sum % 11
 }
 
+// CompleteID appends the GB 11643 check character to the first 17 digits
+// of an ID number (region, birth date, sequence). ok is false when first
+// is not 17 ASCII digits. Generators of test and demonstration data use
+// it; ParseID accepts what it returns when the region and date are sound.
+func CompleteID(first string) (number string, ok bool) {
+	if len(first) != 17 || !allDigits(first) {
+		return "", false
+	}
+	return first + string(idCheckChars[idSum(first)]), true
+}
+
 // validProvince accepts the GB/T 2260 province codes and 81/82/83, which
 // residence permits for people from Hong Kong, Macau and Taiwan carry.
 func validProvince(p string) bool {

@@ -30,9 +30,10 @@ type USCC struct {
 	Warnings []string
 }
 
-// usccAlphabet lists the 31 characters of GB 32100 in value order; I, O,
+// USCCAlphabet lists the 31 characters of GB 32100 in value order; I, O,
 // Z, S and V are left out because they read like 1, 0, 2, 5 and U.
-const usccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+// Generators of credit codes draw from it.
+const USCCAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 // usccWeights are 3^i mod 31.
 var usccWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
@@ -85,18 +86,14 @@ func ParseUSCC(s string) (USCC, error) {
 		return USCC{Code: n, Legacy: true, OrgCode: org}, nil
 	}
 	for i, r := range n {
-		if r > 0x7F || strings.IndexByte(usccAlphabet, byte(r)) < 0 {
+		if r > 0x7F || strings.IndexByte(USCCAlphabet, byte(r)) < 0 {
 			return USCC{}, newError(CodeUSCCChars, "pos", 1+len([]rune(n[:i])), "char", string(r))
 		}
 	}
 	if len(n) != 18 {
 		return USCC{}, newError(CodeUSCCLength, "len", len(n))
 	}
-	sum := 0
-	for i, w := range usccWeights {
-		sum += strings.IndexByte(usccAlphabet, n[i]) * w
-	}
-	if want := usccAlphabet[(31-sum%31)%31]; n[17] != want {
+	if want := usccCheck(n[:17]); n[17] != want {
 		return USCC{}, newError(CodeUSCCCheck, "got", n[17:], "want", string(want))
 	}
 	if err := checkOrgCode(n[8:17], 9); err != nil {
@@ -130,9 +127,32 @@ func checkOrgCode(org string, pos int) error {
 	if len(org) != 9 {
 		return newError(CodeUSCCLength, "len", len(org))
 	}
+	want, bad := orgCheck(org[:8])
+	if bad >= 0 {
+		return newError(CodeUSCCChars, "pos", pos+bad, "char", string(rune(org[bad])))
+	}
+	if org[8] != want {
+		return newError(CodeUSCCOrgCheck, "got", org[8:], "want", string(want))
+	}
+	return nil
+}
+
+// usccCheck is the check character of 17 characters of the alphabet.
+func usccCheck(body string) byte {
+	sum := 0
+	for i, w := range usccWeights {
+		sum += strings.IndexByte(USCCAlphabet, body[i]) * w
+	}
+	return USCCAlphabet[(31-sum%31)%31]
+}
+
+// orgCheck is the GB 11714 check character of an organization code's
+// eight characters, or the position of the first character that is
+// neither a digit nor an upper-case letter (bad ≥ 0).
+func orgCheck(body string) (check byte, bad int) {
 	sum := 0
 	for i, w := range orgWeights {
-		c := org[i]
+		c := body[i]
 		var v int
 		switch {
 		case c >= '0' && c <= '9':
@@ -140,13 +160,32 @@ func checkOrgCode(org string, pos int) error {
 		case c >= 'A' && c <= 'Z':
 			v = int(c-'A') + 10
 		default:
-			return newError(CodeUSCCChars, "pos", pos+i, "char", string(rune(c)))
+			return 0, i
 		}
 		sum += v * w
 	}
-	want := "0123456789X0"[11-sum%11]
-	if org[8] != want {
-		return newError(CodeUSCCOrgCheck, "got", org[8:], "want", string(want))
+	return "0123456789X0"[11-sum%11], -1
+}
+
+// CompleteUSCC completes a credit code from its first 16 characters
+// (authority, category, six-digit region, and the eight characters of an
+// organization code before its check): it appends the organization
+// code's GB 11714 check and the GB 32100 check character. ok is false
+// when body is not 16 characters of the alphabet. Generators of test and
+// demonstration data use it; ParseUSCC accepts what it returns.
+func CompleteUSCC(body string) (code string, ok bool) {
+	if len(body) != 16 {
+		return "", false
 	}
-	return nil
+	for i := 0; i < len(body); i++ {
+		if strings.IndexByte(USCCAlphabet, body[i]) < 0 {
+			return "", false
+		}
+	}
+	org, bad := orgCheck(body[8:16])
+	if bad >= 0 {
+		return "", false
+	}
+	first := body + string(org)
+	return first + string(usccCheck(first)), true
 }

@@ -73,9 +73,9 @@ func TestUSCCOrgCheck(t *testing.T) {
 	body := "91440300708461135" // org check should be 6
 	sum := 0
 	for i, w := range usccWeights {
-		sum += strings.IndexByte(usccAlphabet, body[i]) * w
+		sum += strings.IndexByte(USCCAlphabet, body[i]) * w
 	}
-	code := body + string(usccAlphabet[(31-sum%31)%31])
+	code := body + string(USCCAlphabet[(31-sum%31)%31])
 	if _, err := ParseUSCC(code); CodeOf(err) != CodeUSCCOrgCheck {
 		t.Errorf("ParseUSCC(%q) = %v, want %s", code, err, CodeUSCCOrgCheck)
 	}
@@ -86,9 +86,9 @@ func TestUSCCWarnings(t *testing.T) {
 	withCheck := func(body17 string) string {
 		sum := 0
 		for i, w := range usccWeights {
-			sum += strings.IndexByte(usccAlphabet, body17[i]) * w
+			sum += strings.IndexByte(USCCAlphabet, body17[i]) * w
 		}
-		return body17 + string(usccAlphabet[(31-sum%31)%31])
+		return body17 + string(USCCAlphabet[(31-sum%31)%31])
 	}
 	tests := []struct {
 		body     string

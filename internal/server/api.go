@@ -66,6 +66,10 @@ func (s *server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			s.api.Error(w, r, c.L, http.StatusForbidden, "password_change_required", "web.api.password_change_required")
 			return
 		}
+	} else if api.IsPublic(r) {
+		// Whoever holds a printed certificate may check it: no caller.
+		s.apis.ServeHTTP(w, r)
+		return
 	} else {
 		s.unauthorized(w, r, nil)
 		return

@@ -11,7 +11,8 @@ import (
 // Sign-in happens in stages (service.Stage). A session short of StageFull
 // may reach only the pages that complete its stage, and signing out;
 // everything else sends it there. The language switch is open to all,
-// since the pages of every stage show it.
+// since the pages of every stage show it, and so is the check of a
+// certificate's QR code (/verify/…), which whoever holds the paper opens.
 
 var stagePages = map[service.Stage]struct {
 	home    string
@@ -26,7 +27,7 @@ var stagePages = map[service.Stage]struct {
 // to let it through.
 func gate(p *service.Principal, r *http.Request) string {
 	path := r.URL.Path
-	if path == "/lang" {
+	if path == "/lang" || strings.HasPrefix(path, "/verify/") {
 		return ""
 	}
 	if p == nil {

@@ -131,8 +131,16 @@ func TestMaskingScan(t *testing.T) {
 				t.Errorf("%s: only %d answers scanned", who, len(scanned))
 			}
 		}
-		me := w.memberAccount(t, "shanxx", "单雄信").get("/me")
+		mb := w.memberAccount(t, "shanxx", "单雄信")
+		me := mb.get("/me")
 		wantMasked(t, "/me", me.body)
 		wantBody(t, me, "110105********002X", "138****5678")
+		// The member's other pages (member_test.go scans them with a
+		// certificate, a move and the API as well).
+		for _, path := range []string{"/me/certificate", "/me/move", "/inbox"} {
+			r := mb.get(path)
+			wantStatus(t, r, http.StatusOK)
+			wantMasked(t, path, r.body)
+		}
 	})
 }

@@ -236,9 +236,9 @@ func TestMemberOwnPage(t *testing.T) {
 		wantStatus(t, r, http.StatusOK)
 		wantBody(t, r, "我的党员档案", "110105********002X", "138****5678", "组织MB", `href="/me" aria-current="page"`)
 		wantMasked(t, "/me", r.body)
-		// A member whose name matches no record sees the notice.
+		// A member whose account is linked to no record sees the notice.
 		r = w.memberAccount(t, "nobody", "无名氏").get("/me")
-		wantBody(t, r, "暂未找到与您的账号对应的党员档案")
+		wantBody(t, r, "您的账号尚未关联党员档案")
 		// An official's /me has roles and no record.
 		r = w.signIn(t, "county").get("/me")
 		wantStatus(t, r, http.StatusOK)

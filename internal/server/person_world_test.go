@@ -81,17 +81,21 @@ func newPeopleWorld(t *testing.T, db *store.DB) *peopleWorld {
 	return w
 }
 
-// memberAccount makes an account with the member role at MB whose display
-// name is a person's name, as /me matches them.
-func (w *peopleWorld) memberAccount(t *testing.T, name, display string) *browser {
+// memberAccount makes an account with the member role at MB, linked to
+// the named person of the world as the security officer links them.
+func (w *peopleWorld) memberAccount(t *testing.T, name, person string) *browser {
 	t.Helper()
-	id, err := w.svc.BootstrapAccount(ctx, service.NewAccount{Name: name, DisplayName: display, Password: goodPassword})
+	id, err := w.svc.BootstrapAccount(ctx, service.NewAccount{Name: name, DisplayName: person, Password: goodPassword})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := w.svc.BootstrapGrant(ctx, id, authz.RoleMember, w.orgs["MB"].Name); err != nil {
 		t.Fatal(err)
 	}
+	if err := w.db.Tx(ctx, func(tx store.Tx) error { return store.SetAccountPerson(ctx, tx, id, w.people[person]) }); err != nil {
+		t.Fatal(err)
+	}
+	w.accounts[name] = id
 	b := w.browser(t)
 	if r := b.login(name, goodPassword); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign-in of %s: %d", name, r.StatusCode)

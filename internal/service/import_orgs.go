@@ -133,24 +133,43 @@ func (im *importer) mapMembership(m *sheetMap, row roster.Row, in *rowInput) *Im
 	return nil
 }
 
-// checkOrgs is checkPersonOrgs without a query per row: the organizations
-// come from the index loaded for the pass (and the default origin, which
-// newImporter checked), and the actor's rights are cached by path.
-func (im *importer) checkOrgs(p store.PersonRow) error {
-	origin, ok := im.orgs.byID[p.OriginOrgID]
-	if !ok && p.OriginOrgID == im.origin.ID {
-		origin, ok = im.origin, true
+// orgGate is checkPersonOrgs for many people at once, without a query per
+// person: the organizations come from one listing of those where the
+// actor may register people (and a default origin the caller checked),
+// and the actor's rights are cached by path. The roster import and
+// RegisterPeople share it.
+type orgGate struct {
+	a        *authz.Actor
+	orgs     orgIndex
+	origin   domain.Org      // the default origin; zero ID when none
+	writable map[string]bool // CanAt(person:write) by organization path
+}
+
+func (s *Service) newOrgGate(ctx context.Context, a *authz.Actor) (orgGate, error) {
+	orgs, err := s.writableOrgs(ctx, a)
+	return orgGate{a: a, orgs: orgs, writable: map[string]bool{}}, err
+}
+
+// checkOrgs admits a prepared person's origin and, for a member, the
+// membership and the mobile organization, as checkPersonOrgs does.
+func (g *orgGate) checkOrgs(p store.PersonRow) error {
+	origin, ok := g.orgs.byID[p.OriginOrgID]
+	if !ok && p.OriginOrgID == g.origin.ID {
+		origin, ok = g.origin, true
 	}
 	if !ok || origin.Side != domain.SideOrigin {
 		return domain.Invalid("origin_org", "person.origin_invalid", nil)
 	}
-	allowed := im.canWrite(origin.Path)
+	if err := checkMembership(p); err != nil {
+		return err
+	}
+	allowed := g.canWrite(origin.Path)
 	if m := p.Membership; m != nil && m.MobileOrgID != 0 {
-		mob, ok := im.orgs.byID[m.MobileOrgID]
+		mob, ok := g.orgs.byID[m.MobileOrgID]
 		if !ok || mob.Side != domain.SideMobile {
 			return domain.Invalid("mobile_org", "person.mobile_invalid", nil)
 		}
-		allowed = allowed || im.canWrite(mob.Path)
+		allowed = allowed || g.canWrite(mob.Path)
 	}
 	if !allowed {
 		return domain.Invalid("origin_org", "person.origin_invalid", nil)
@@ -158,21 +177,21 @@ func (im *importer) checkOrgs(p store.PersonRow) error {
 	return nil
 }
 
-func (im *importer) canWrite(path string) bool {
-	if im.a == authz.System {
+func (g *orgGate) canWrite(path string) bool {
+	if g.a == authz.System {
 		return true
 	}
-	ok, known := im.writable[path]
+	ok, known := g.writable[path]
 	if !known {
-		ok = im.a.CanAt(authz.PersonWrite, authz.Target{Path: path}).Allowed
-		im.writable[path] = ok
+		ok = g.a.CanAt(authz.PersonWrite, authz.Target{Path: path}).Allowed
+		g.writable[path] = ok
 	}
 	return ok
 }
 
-func (im *importer) canWriteAny(paths []string) bool {
+func (g *orgGate) canWriteAny(paths []string) bool {
 	for _, p := range paths {
-		if im.canWrite(p) {
+		if g.canWrite(p) {
 			return true
 		}
 	}

@@ -19,16 +19,13 @@ import (
 // duplicates within the file, and classifies the rest against the
 // database in batches. sink receives each classified batch.
 type importer struct {
+	orgGate
 	s    *Service
-	a    *authz.Actor
 	opts ImportOptions
 	q    store.Q // where registered people are looked up: the read pool, or the commit's transaction
 	now  time.Time
 
-	orgs     orgIndex
-	origin   domain.Org // the default origin; zero ID when none
-	places   map[string]place
-	writable map[string]bool // CanAt(person:write) by organization path
+	places map[string]place
 
 	date1904 bool
 	format   string
@@ -73,12 +70,11 @@ type pendingRow struct {
 const flushRows = 400
 
 func (s *Service) newImporter(ctx context.Context, a *authz.Actor, opts ImportOptions, q store.Q) (*importer, error) {
-	im := &importer{s: s, a: a, opts: opts, q: q, now: s.Now(), places: map[string]place{}, writable: map[string]bool{},
-		seen: map[string]int{}}
-	var err error
-	if im.orgs, err = s.writableOrgs(ctx, a); err != nil {
+	gate, err := s.newOrgGate(ctx, a)
+	if err != nil {
 		return nil, err
 	}
+	im := &importer{orgGate: gate, s: s, opts: opts, q: q, now: s.Now(), places: map[string]place{}, seen: map[string]int{}}
 	if opts.Origin != 0 {
 		o, err := store.OrgByID(ctx, s.db.Read(), opts.Origin)
 		if err != nil || o.Side != domain.SideOrigin || o.Status != domain.StatusActive {

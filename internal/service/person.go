@@ -170,14 +170,11 @@ func (s *Service) checkPersonOrgs(ctx context.Context, tx store.Tx, a *authz.Act
 	if err != nil || origin.Side != domain.SideOrigin {
 		return domain.Invalid("origin_org", "person.origin_invalid", nil)
 	}
+	if err := checkMembership(p); err != nil {
+		return err
+	}
 	allowed := a == authz.System || a.CanAt(authz.PersonWrite, target(origin)).Allowed
 	if m := p.Membership; m != nil {
-		if !m.Status.Valid() {
-			return domain.Invalid("status", "person.status_invalid", nil)
-		}
-		if m.HomeOrgID != p.OriginOrgID {
-			return domain.Invalid("home_org", "person.home_differs", nil)
-		}
 		if m.MobileOrgID != 0 {
 			mob, err := store.OrgByID(ctx, tx, m.MobileOrgID)
 			if err != nil || mob.Side != domain.SideMobile || mob.Status != domain.StatusActive {
@@ -188,6 +185,22 @@ func (s *Service) checkPersonOrgs(ctx context.Context, tx store.Tx, a *authz.Act
 	}
 	if !allowed {
 		return domain.Invalid("origin_org", "person.origin_invalid", nil)
+	}
+	return nil
+}
+
+// checkMembership checks a member's status and that the home
+// organization, which holds the formal relationship, is the person's
+// origin.
+func checkMembership(p store.PersonRow) error {
+	m := p.Membership
+	switch {
+	case m == nil:
+		return nil
+	case !m.Status.Valid():
+		return domain.Invalid("status", "person.status_invalid", nil)
+	case m.HomeOrgID != p.OriginOrgID:
+		return domain.Invalid("home_org", "person.home_differs", nil)
 	}
 	return nil
 }

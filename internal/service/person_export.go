@@ -13,8 +13,9 @@ import (
 	"gongjian/internal/throttle"
 )
 
-// What leaves the registry in bulk: the people lists as spreadsheets, and
-// a member's own record (the data subject's right of access, PIPL art. 45).
+// What leaves the registry in bulk: the people lists as spreadsheets. A
+// member's own record (the data subject's right of access, PIPL art. 45)
+// is OwnPerson, in account_link.go.
 
 // MaxExportRows caps one export. The rows are read whole before the file
 // is written (so a refusal still gets a clean answer), and at about a
@@ -155,40 +156,4 @@ func (s *Service) maskedText(t string) string {
 		return domain.MaskPhone(t)
 	}
 	return t
-}
-
-// OwnPerson finds the person record of a member's own account. There is
-// no link from accounts to people yet (it comes with the activity
-// certificate), so the record is found by name: the account's display
-// name must match exactly one person whose home or mobile organization
-// lies where the account holds the member role. Anything else — no member
-// role, no match, two people of that name — is "not found", never a guess.
-func (s *Service) OwnPerson(ctx context.Context, a *authz.Actor) (domain.Person, error) {
-	var scope authz.OrgFilter
-	if a == nil {
-		return domain.Person{}, notFound()
-	}
-	for _, r := range a.Reach {
-		if r.Role == authz.RoleMember && r.Agreement == 0 {
-			scope.Prefixes = append(scope.Prefixes, r.Path)
-		}
-	}
-	name, member := strings.TrimSpace(a.DisplayName), true
-	if scope.Empty() || name == "" {
-		return domain.Person{}, notFound()
-	}
-	rows, err := store.ListPersons(ctx, s.db.Read(), store.PersonQuery{Scope: scope, Name: name, Members: &member, Limit: 50})
-	if err != nil {
-		return domain.Person{}, err
-	}
-	var found []domain.Person
-	for _, r := range rows {
-		if r.Name == name {
-			found = append(found, r.Person)
-		}
-	}
-	if len(found) != 1 {
-		return domain.Person{}, notFound()
-	}
-	return found[0], nil
 }

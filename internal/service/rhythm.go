@@ -70,10 +70,6 @@ func (s *Service) SetRhythmRules(ctx context.Context, a *authz.Actor, rules []do
 	return saveSetting(ctx, s, a, authz.OrgWrite, "rhythm.rules", rhythmKey, old, rules)
 }
 
-// everywhere is the program's own reach, for the scheduled check: every
-// organization's path starts with "/".
-var everywhere = authz.OrgFilter{Prefixes: []string{"/"}}
-
 // rhythmBinds reports whether the rhythm is checked for o at all.
 func rhythmBinds(o domain.Org) bool {
 	return o.Side == domain.SideMobile && o.Status == domain.StatusActive

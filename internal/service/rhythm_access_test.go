@@ -33,7 +33,7 @@ var rhythmMatrix = map[string][]string{
 	"secofficer": {"404", "none", "403", "404", "404", "404", "none", "403", "ok", "ok"},
 }
 
-func outcome(err error) string {
+func rhythmOutcome(err error) string {
 	switch domain.CodeOf(err) {
 	case "":
 		return "ok"
@@ -45,9 +45,9 @@ func outcome(err error) string {
 	return err.Error()
 }
 
-func rows(n int, err error) string {
+func listed(n int, err error) string {
 	if err != nil {
-		return outcome(err)
+		return rhythmOutcome(err)
 	}
 	if n > 0 {
 		return "rows"
@@ -63,7 +63,7 @@ func TestRhythmAccessMatrix(t *testing.T) {
 			func(domain.Date) domain.AttendanceStatus { return domain.AttendAbsent })
 		mb := w.orgs["MB"].ID
 		actions := map[string]func(a *authz.Actor) string{
-			"rhythm.org": func(a *authz.Actor) string { _, err := w.svc.OrgRhythm(ctx, a, mb); return outcome(err) },
+			"rhythm.org": func(a *authz.Actor) string { _, err := w.svc.OrgRhythm(ctx, a, mb); return rhythmOutcome(err) },
 			"rhythm.table": func(a *authz.Actor) string {
 				tab, err := w.svc.RhythmTable(ctx, a, service.RhythmQuery{})
 				n := 0
@@ -72,20 +72,20 @@ func TestRhythmAccessMatrix(t *testing.T) {
 						n++
 					}
 				}
-				return rows(n, err)
+				return listed(n, err)
 			},
 			"rhythm.rules": func(a *authz.Actor) string {
-				return outcome(w.svc.SetRhythmRules(ctx, a, domain.DefaultRhythm()))
+				return rhythmOutcome(w.svc.SetRhythmRules(ctx, a, domain.DefaultRhythm()))
 			},
 			"attendance.person": func(a *authz.Actor) string {
 				_, err := w.svc.PersonAttendance(ctx, a, p, service.AttendanceRange{})
-				return outcome(err)
+				return rhythmOutcome(err)
 			},
 			"attendance.org": func(a *authz.Actor) string {
 				r, err := w.svc.OrgAttendance(ctx, a, mb, service.AttendanceRange{}, true)
 				switch {
 				case err != nil:
-					return outcome(err)
+					return rhythmOutcome(err)
 				case r.CanMembers && len(r.Members) == 1:
 					return "members"
 				case !r.CanMembers && r.Members == nil && r.Tally.Expected > 0:
@@ -95,18 +95,18 @@ func TestRhythmAccessMatrix(t *testing.T) {
 			},
 			"attendance.export": func(a *authz.Actor) string {
 				_, err := w.svc.ExportOrgAttendance(ctx, a, mb, service.AttendanceRange{})
-				return outcome(err)
+				return rhythmOutcome(err)
 			},
 			"absence.list": func(a *authz.Actor) string {
 				page, err := w.svc.AbsenceFlags(ctx, a, service.AbsenceSearch{})
-				return rows(len(page.Rows), err)
+				return listed(len(page.Rows), err)
 			},
 			"absence.rule": func(a *authz.Actor) string {
-				return outcome(w.svc.SetAbsenceRule(ctx, a, domain.DefaultAbsenceRule()))
+				return rhythmOutcome(w.svc.SetAbsenceRule(ctx, a, domain.DefaultAbsenceRule()))
 			},
-			"outbox.view": func(a *authz.Actor) string { _, err := w.svc.Outbox(ctx, a, ""); return outcome(err) },
+			"outbox.view": func(a *authz.Actor) string { _, err := w.svc.Outbox(ctx, a, ""); return rhythmOutcome(err) },
 			"outbox.settings": func(a *authz.Actor) string {
-				return outcome(w.svc.SetOutboxSettings(ctx, a, service.DefaultOutboxSettings()))
+				return rhythmOutcome(w.svc.SetOutboxSettings(ctx, a, service.DefaultOutboxSettings()))
 			},
 		}
 		cells := 0

@@ -70,7 +70,7 @@ func (s *Service) CheckRhythm(ctx context.Context, today domain.Date) (RhythmChe
 // remindRhythm tells the secretary of each organization with a due gap in
 // a current period, keyed by organization, kind and period.
 func (s *Service) remindRhythm(ctx context.Context, tx store.Tx, rules []domain.RhythmRule, today domain.Date) (int, error) {
-	orgs, err := store.ListOrgs(ctx, tx, store.OrgQuery{Read: everywhere, Side: domain.SideMobile, Status: domain.StatusActive})
+	orgs, err := activeMobileOrgs(ctx, tx)
 	if err != nil {
 		return 0, err
 	}

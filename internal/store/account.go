@@ -195,7 +195,7 @@ func SetAccountPerson(ctx context.Context, q Q, id domain.AccountID, person doma
 	}
 	err := exec1(ctx, q, "set account person", `UPDATE accounts SET person_id = $1, version = version + 1 WHERE id = $2`, p, id)
 	if isUnique(err) {
-		return domain.Conflict("person", "account.person_taken", nil)
+		return domain.Conflict("person", "account.person_linked_elsewhere", nil)
 	}
 	return err
 }

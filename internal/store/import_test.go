@@ -118,6 +118,12 @@ func TestBulkInsertAndLookup(t *testing.T) {
 			if i%10 == 0 {
 				p.Membership = &domain.Membership{Status: domain.StatusFull, HomeOrgID: org}
 			}
+			if i == 10 {
+				// A member loaded already out of contact keeps the state
+				// and the day it began.
+				p.Membership.CertificateFrom, p.Membership.LastContactOn = domain.NewDate(2025, 3, 1), domain.NewDate(2026, 2, 1)
+				p.Membership.ContactState, p.Membership.ContactStateOn = domain.ContactLost, domain.NewDate(2026, 8, 1)
+			}
 			ps = append(ps, p)
 			idx = append(idx, p.IDIndex)
 		}
@@ -134,6 +140,11 @@ func TestBulkInsertAndLookup(t *testing.T) {
 			(SELECT COUNT(*) FROM person_events WHERE kind = 'registered')`).Scan(&persons, &members, &events)
 		if len(ids) != 1000 || persons != 1000 || members != 100 || events != 1000 {
 			t.Fatalf("%d ids, %d persons, %d memberships, %d events", len(ids), persons, members, events)
+		}
+		lost, err := store.PersonByID(ctx, db.Read(), ids[10])
+		if m := lost.Membership; err != nil || m == nil || m.ContactState != domain.ContactLost || m.ContactStateOn != domain.NewDate(2026, 8, 1) ||
+			m.LastContactOn != domain.NewDate(2026, 2, 1) || m.CertificateFrom != domain.NewDate(2025, 3, 1) {
+			t.Fatalf("lost member %+v %v", lost.Membership, err)
 		}
 		found, err := store.PersonsByIDIndex(ctx, db.Read(), db.Dialect(), append(idx[995:], []byte("absent")))
 		if err != nil || len(found) != 5 {

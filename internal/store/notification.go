@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -43,23 +44,16 @@ func Notifications(ctx context.Context, q Q, acc domain.AccountID, before int64,
 	if before == 0 {
 		before = 1<<62 - 1
 	}
-	rows, err := q.QueryContext(ctx, `SELECT id, account_id, kind, msg_id, args, link, dedupe_key, created_at, read_at
-		FROM notifications WHERE account_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, acc, before, limit)
+	rows, err := q.QueryContext(ctx, `SELECT `+notificationCols+` FROM notifications WHERE account_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, acc, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: notifications: %w", err)
 	}
 	defer rows.Close()
 	var out []Notification
 	for rows.Next() {
-		var n Notification
-		var read sql.NullTime
-		if err := rows.Scan(&n.ID, &n.AccountID, &n.Kind, &n.MsgID, &n.Args, &n.Link, &n.DedupeKey, &n.CreatedAt, &read); err != nil {
-			return nil, fmt.Errorf("store: notifications: %w", err)
-		}
-		n.CreatedAt = n.CreatedAt.UTC()
-		if read.Valid {
-			t := read.Time.UTC()
-			n.ReadAt = &t
+		n, err := scanNotification(rows)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, n)
 	}
@@ -83,6 +77,42 @@ func MarkNotificationsRead(ctx context.Context, q Q, acc domain.AccountID, upTo 
 		ts(now), acc, upTo)
 	if err != nil {
 		return fmt.Errorf("store: mark notifications read: %w", err)
+	}
+	return nil
+}
+
+// NotificationByID reads one notice of the account's own inbox; another
+// account's notice is not found.
+func NotificationByID(ctx context.Context, q Q, acc domain.AccountID, id int64) (Notification, error) {
+	return scanNotification(q.QueryRowContext(ctx, `SELECT `+notificationCols+` FROM notifications WHERE account_id = $1 AND id = $2`, acc, id))
+}
+
+const notificationCols = `id, account_id, kind, msg_id, args, link, dedupe_key, created_at, read_at`
+
+func scanNotification(row interface{ Scan(...any) error }) (Notification, error) {
+	var n Notification
+	var read sql.NullTime
+	err := row.Scan(&n.ID, &n.AccountID, &n.Kind, &n.MsgID, &n.Args, &n.Link, &n.DedupeKey, &n.CreatedAt, &read)
+	if errors.Is(err, sql.ErrNoRows) {
+		return n, domain.ErrNotFound
+	}
+	if err != nil {
+		return n, fmt.Errorf("store: notification: %w", err)
+	}
+	n.CreatedAt = n.CreatedAt.UTC()
+	if read.Valid {
+		t := read.Time.UTC()
+		n.ReadAt = &t
+	}
+	return n, nil
+}
+
+// MarkNotificationRead marks one of the account's notices as read.
+func MarkNotificationRead(ctx context.Context, q Q, acc domain.AccountID, id int64, now time.Time) error {
+	_, err := q.ExecContext(ctx, `UPDATE notifications SET read_at = $1 WHERE account_id = $2 AND id = $3 AND read_at IS NULL`,
+		ts(now), acc, id)
+	if err != nil {
+		return fmt.Errorf("store: mark notification read: %w", err)
 	}
 	return nil
 }

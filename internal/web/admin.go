@@ -79,7 +79,9 @@ type accountAdminData struct {
 	Roles     []authz.RoleInfo
 	GrantForm *Form
 	ResetForm *Form
-	Error     string // a refused action without a form of its own
+	LinkForm  *Form      // the form that links the account to a person record
+	Person    *personRow // the linked person record, masked; nil when none
+	Error     string     // a refused action without a form of its own
 	CanManage bool
 	CanGrant  bool
 	Self      bool
@@ -121,6 +123,17 @@ func (h *Handler) showAccountAdmin(w http.ResponseWriter, r *http.Request, statu
 	}
 	if d.ResetForm == nil {
 		d.ResetForm = &Form{Values: map[string]string{}, Errors: map[string]string{}}
+	}
+	if d.LinkForm == nil {
+		d.LinkForm = blankForm()
+	}
+	linked, err := h.svc.LinkedPerson(r.Context(), a, id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if linked.ID != 0 {
+		d.Person = &personRow{linked}
 	}
 	h.renderAt(w, r, accountURL(id), status, "account_admin", "web.admin.account_title", d)
 }
@@ -229,4 +242,36 @@ func (h *Handler) resetPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	h.flash(w, "web.flash.password_reset")
 	redirect(w, r, accountURL(id))
+}
+
+// linkPerson links the account to the person whose ID number the officer
+// typed (read from the member's card). The number goes only to the
+// service, which finds the record by its blind index; the page shows the
+// record masked. A refusal comes back on the form, the number kept so the
+// officer can correct it: the answer is this POST's own page.
+func (h *Handler) linkPerson(w http.ResponseWriter, r *http.Request) {
+	id, ok := accountID(r)
+	if !ok {
+		h.fail(w, r, domain.ErrNotFound)
+		return
+	}
+	v := h.visit(r)
+	f := newForm(r, "id_number")
+	if _, err := h.svc.LinkPerson(r.Context(), v.Principal.Actor, id, f.Get("id_number")); err != nil {
+		if !formError(err) {
+			h.fail(w, r, err)
+			return
+		}
+		f.Fail(v.L, err, "id_number")
+		h.showAccountAdmin(w, r, StatusOf(domain.CodeOf(err)), accountAdminData{LinkForm: f})
+		return
+	}
+	h.flash(w, "web.flash.person_linked")
+	redirect(w, r, accountURL(id))
+}
+
+func (h *Handler) unlinkPerson(w http.ResponseWriter, r *http.Request) {
+	h.act(w, r, "web.flash.person_unlinked", func(a *authz.Actor, id domain.AccountID) error {
+		return h.svc.UnlinkPerson(r.Context(), a, id)
+	})
 }

@@ -5,21 +5,23 @@ import (
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
+	"gongjian/internal/service"
 )
 
 // A member's own page, laid out for a phone: the account's roles and, when
-// the service can tell which person record is the account's own, that
-// record, masked. Accounts are not linked to person records yet (the link
-// comes with the activity certificate); until then the service matches the
-// account's display name to exactly one member where it holds the member
-// role, and the page says so when it finds none.
+// the account is linked to its person record (the security officer links
+// them from the ID number the member presents), that record, masked, with
+// the ways to the activity certificate and to report a move. A member
+// whose account is not linked yet is told whom to ask.
 
 type meData struct {
 	Name    string
 	Grants  []domain.Grant
 	Member  bool       // the account holds the member role
-	Person  *personRow // the own record, when found
-	Pending bool       // a member whose record could not be matched yet
+	Person  *personRow // the own record, when linked
+	Pending bool       // a member whose account is not linked to a record yet
+	// Conduct is the member's own feedback and evaluation history.
+	Conduct *service.ConductRecord
 }
 
 func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
@@ -33,6 +35,10 @@ func (h *Handler) me(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			d.Person = &personRow{own}
+			if d.Conduct, err = h.svc.OwnConduct(r.Context(), p.Actor); err != nil {
+				h.fail(w, r, err)
+				return
+			}
 		case domain.CodeOf(err) == domain.CodeNotFound:
 			d.Pending = true
 		default:

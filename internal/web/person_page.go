@@ -6,6 +6,7 @@ import (
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
+	"gongjian/internal/service"
 	"gongjian/internal/store"
 )
 
@@ -39,6 +40,10 @@ type personPageData struct {
 	CanEdit     bool
 	// Attendance is the attendance section (partials/person_attendance.html).
 	Attendance *attendanceView
+	Placement   *placementView // suggestions for those who may place the member (placement.go)
+	// Conduct is the member's feedback and evaluations, for a reader on
+	// either side of them; nil leaves the section out.
+	Conduct *service.ConductRecord
 }
 
 // RevealForm is the form of one field: the one that failed keeps its
@@ -93,6 +98,11 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 	}
 	d.CanEdit = d.Contacts.CanWrite
 	if d.Attendance, err = h.personAttendanceFor(r.Context(), r, a, p.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	d.Placement = h.placementFor(r, a, p, d.History)
+	if d.Conduct, err = h.svc.MemberConduct(r.Context(), a, p.ID); err != nil {
 		h.fail(w, r, err)
 		return
 	}

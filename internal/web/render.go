@@ -44,6 +44,7 @@ type Page struct {
 type NavItem struct {
 	Key, URL string
 	Active   bool
+	Count    int // a number shown beside the link (unread notices); zero shows none
 }
 
 type pageTemplate struct{ t *template.Template }
@@ -142,6 +143,11 @@ func (h *Handler) renderAt(w http.ResponseWriter, r *http.Request, pagePath stri
 		page.Account = &p.Account
 		if p.Stage == service.StageFull {
 			page.Nav = navFor(p.Actor, r.URL.Path)
+			for i := range page.Nav {
+				if page.Nav[i].URL == "/inbox" {
+					page.Nav[i].Count = h.unreadFor(r, p)
+				}
+			}
 		}
 	}
 	page.Flash = takeFlash(w, r, h.cfg.Secure, v.L)
@@ -181,7 +187,7 @@ func (h *Handler) execute(w http.ResponseWriter, status int, name string, page P
 // navFor builds the side navigation from what the actor may do, so a link
 // appears only where the page behind it would answer.
 func navFor(a *authz.Actor, current string) []NavItem {
-	items := []NavItem{{Key: "nav.home", URL: "/"}}
+	items := []NavItem{{Key: "nav.home", URL: "/"}, {Key: "web.inbox.nav", URL: "/inbox"}}
 	if canSomewhere(a, authz.OrgRead) {
 		items = append(items, NavItem{Key: "web.org.nav", URL: "/orgs"})
 	}
@@ -201,6 +207,9 @@ func navFor(a *authz.Actor, current string) []NavItem {
 	}
 	if canSomewhere(a, authz.OrgRead) {
 		items = append(items, NavItem{Key: "web.rhythm.nav", URL: "/rhythm"})
+	}
+	if canSomewhere(a, authz.FeedbackWrite) {
+		items = append(items, NavItem{Key: "web.feedback.nav", URL: "/feedback"}, NavItem{Key: "web.evaluation.nav", URL: "/evaluations"})
 	}
 	if a.Has(authz.RoleMember) {
 		items = append(items, NavItem{Key: "web.me.nav", URL: "/me"})
