@@ -40,7 +40,7 @@ type personPageData struct {
 	CanEdit     bool
 	// Attendance is the attendance section (partials/person_attendance.html).
 	Attendance *attendanceView
-	Placement   *placementView // suggestions for those who may place the member (placement.go)
+	Placement  *placementView // suggestions for those who may place the member (placement.go)
 	// Conduct is the member's feedback and evaluations, for a reader on
 	// either side of them; nil leaves the section out.
 	Conduct *service.ConductRecord
