@@ -34,6 +34,12 @@ func (t *Tally) Add(s AttendanceStatus, n int) {
 	}
 }
 
+// Plus is the sum of two tallies.
+func (t Tally) Plus(u Tally) Tally {
+	return Tally{Expected: t.Expected + u.Expected, Present: t.Present + u.Present, Leave: t.Leave + u.Leave,
+		Excused: t.Excused + u.Excused, Absent: t.Absent + u.Absent, Unmarked: t.Unmarked + u.Unmarked}
+}
+
 // Rate is present over expected, between 0 and 1; ok is false when the
 // member (or organization) was expected nowhere in the span.
 func (t Tally) Rate() (rate float64, ok bool) {

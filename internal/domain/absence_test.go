@@ -17,6 +17,9 @@ func TestTallyRate(t *testing.T) {
 	if x.Percent() != 63 { // 62.5 rounds up
 		t.Fatalf("percent %d", x.Percent())
 	}
+	if sum := x.Plus(Tally{Expected: 2, Present: 1, Unmarked: 1}); sum.Expected != 10 || sum.Present != 6 || sum.Unmarked != 1 || sum.Leave != 1 {
+		t.Fatalf("sum %+v", sum)
+	}
 	if (Tally{Expected: 3, Present: 1}).Percent() != 33 || (Tally{Expected: 3, Present: 2}).Percent() != 67 {
 		t.Fatal("thirds round to the nearest")
 	}

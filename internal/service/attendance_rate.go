@@ -94,14 +94,19 @@ func (s *Service) OrgAttendance(ctx context.Context, a *authz.Actor, id domain.O
 		return out, err
 	}
 	f := store.TallyQuery{Under: out.Org.Path, From: out.From, To: out.To}
-	if out.Tally, err = store.Tally(ctx, q, f); err != nil {
+	out.CanMembers = a.CanAt(authz.PersonRead, target(out.Org)).Allowed
+	if !members || !out.CanMembers {
+		out.Tally, err = store.Tally(ctx, q, f)
 		return out, err
 	}
-	out.CanMembers = a.CanAt(authz.PersonRead, target(out.Org)).Allowed
-	if members && out.CanMembers {
-		out.Members, err = store.MemberTallies(ctx, q, f)
+	// The members' lines add up to the organization's: one pass.
+	if out.Members, err = store.MemberTallies(ctx, q, f); err != nil {
+		return out, err
 	}
-	return out, err
+	for _, m := range out.Members {
+		out.Tally = out.Tally.Plus(m.Tally)
+	}
+	return out, nil
 }
 
 // ExportOrgAttendance is OrgAttendance with the members for an export,

@@ -158,27 +158,29 @@ type MemberTally struct {
 }
 
 // MemberTallies tallies, member by member, the lines f selects (f.Under:
-// an organization's meetings), in the order of the register.
+// an organization's meetings), in the order of the register. One row per
+// member with a count per status, so the database groups by member alone.
 func MemberTallies(ctx context.Context, q Q, f TallyQuery) ([]MemberTally, error) {
 	from, args := f.linesFrom()
-	rows, err := q.QueryContext(ctx, `SELECT x.person_id, p.name, x.status, x.n FROM (SELECT ma.person_id, ma.status, COUNT(*) AS n`+
-		from+` GROUP BY ma.person_id, ma.status) x JOIN persons p ON p.id = x.person_id ORDER BY p.sort_key, p.id`, args...)
+	count := func(s domain.AttendanceStatus) string {
+		return `SUM(CASE WHEN ma.status = '` + string(s) + `' THEN 1 ELSE 0 END)`
+	}
+	rows, err := q.QueryContext(ctx, `SELECT x.person_id, p.name, x.n, x.present, x.leave, x.excused, x.absent FROM (
+		SELECT ma.person_id, COUNT(*) AS n, `+count(domain.AttendPresent)+` AS present, `+count(domain.AttendLeave)+` AS leave, `+
+		count(domain.AttendExcused)+` AS excused, `+count(domain.AttendAbsent)+` AS absent`+from+` GROUP BY ma.person_id) x
+		JOIN persons p ON p.id = x.person_id ORDER BY p.sort_key, p.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: member tallies: %w", err)
 	}
 	defer rows.Close()
 	var out []MemberTally
 	for rows.Next() {
-		var id domain.PersonID
-		var name, status string
-		var n int
-		if err := rows.Scan(&id, &name, &status, &n); err != nil {
+		var m MemberTally
+		if err := rows.Scan(&m.PersonID, &m.Name, &m.Expected, &m.Present, &m.Leave, &m.Excused, &m.Absent); err != nil {
 			return nil, fmt.Errorf("store: member tallies: %w", err)
 		}
-		if len(out) == 0 || out[len(out)-1].PersonID != id {
-			out = append(out, MemberTally{PersonID: id, Name: name})
-		}
-		out[len(out)-1].Add(domain.AttendanceStatus(status), n)
+		m.Unmarked = m.Expected - m.Present - m.Leave - m.Excused - m.Absent
+		out = append(out, m)
 	}
 	return out, rows.Err()
 }
@@ -190,10 +192,19 @@ func MemberTallies(ctx context.Context, q Q, f TallyQuery) ([]MemberTally, error
 // unbroken run of absences without reason that spans the whole period.
 // Unmarked lines are no evidence either way and are skipped. $2 is today;
 // person, when not empty, narrows the lines to one member's.
+//
+// Only the meetings after the cutoff are read for everyone: a member
+// answered at any of them, or expected at none, cannot be flagged. The
+// few left (candidates) have their whole history read.
 func absenceRuns(person string) string {
-	return `WITH lines AS (
-		SELECT ma.person_id, m.held_on, ma.status FROM meeting_attendance ma JOIN meetings m ON m.id = ma.meeting_id
-		WHERE ma.expected AND m.state = 'held' AND m.held_on <= $2 AND ma.status <> 'unmarked'` + person + `),
+	line := `ma.expected AND m.state = 'held' AND ma.status <> 'unmarked'`
+	return `WITH candidates AS (
+		SELECT ma.person_id FROM meetings m JOIN meeting_attendance ma ON ma.meeting_id = m.id
+		WHERE ` + line + ` AND m.held_on > $1 AND m.held_on <= $2` + person + `
+		GROUP BY ma.person_id HAVING MIN(CASE WHEN ma.status = 'absent' THEN 1 ELSE 0 END) = 1),
+	lines AS (
+		SELECT ma.person_id, m.held_on, ma.status FROM candidates c JOIN meeting_attendance ma ON ma.person_id = c.person_id
+		JOIN meetings m ON m.id = ma.meeting_id WHERE ` + line + ` AND m.held_on <= $2),
 	answered AS (SELECT person_id, MAX(held_on) AS last_ok FROM lines WHERE status <> 'absent' GROUP BY person_id),
 	runs AS (
 		SELECT l.person_id, MIN(l.held_on) AS since, MAX(l.held_on) AS last_absent, COUNT(*) AS missed

@@ -36,16 +36,19 @@ func meetingKey(k domain.MeetingKind) string { return "meeting.kind." + string(k
 // gapText says a gap in words: "2026年10月：未开展主题党日", or how many
 // were held of how many when some were.
 func gapText(l Localizer, sp domain.Span, k domain.MeetingKind, held, least int) string {
-	kind := l.T(meetingKey(k))
+	return gapWords(l, spanLabel(l, sp), l.T(meetingKey(k)), held, least)
+}
+
+func gapWords(l Localizer, span, kind string, held, least int) string {
 	if held == 0 {
-		return l.T("web.rhythm.gap_none", "Span", spanLabel(l, sp), "Kind", kind)
+		return l.T("web.rhythm.gap_none", "Span", span, "Kind", kind)
 	}
-	return l.T("web.rhythm.gap_short", "Span", spanLabel(l, sp), "Kind", kind, "Held", held, "Min", least)
+	return l.T("web.rhythm.gap_short", "Span", span, "Kind", kind, "Held", held, "Min", least)
 }
 
 // dueText says an open period's reminder in words, with its last day.
 func dueText(l Localizer, sp domain.Span, k domain.MeetingKind) string {
-	return l.T("web.rhythm.due_text", "Span", spanLabel(l, sp), "Kind", l.T(meetingKey(k)), "Last", sp.Last.String())
+	return cellText(l, spanLabel(l, sp), l.T(meetingKey(k)), service.RhythmCell{Span: sp, State: service.CellDue}, 0)
 }
 
 // rhythmWords is one sentence about one organization.
@@ -68,6 +71,40 @@ type rhythmPageData struct {
 	// Words are the gaps of the latest closed period and the reminders
 	// due now, in sentences.
 	Words []rhythmWords
+	// Texts are the cells' sentences, row by row, said once per cell
+	// (a county table has a thousand cells).
+	Texts [][]string
+}
+
+// CellTitle is the sentence of row r's cell c.
+func (d rhythmPageData) CellTitle(r, c int) string {
+	if r < len(d.Texts) && c < len(d.Texts[r]) {
+		return d.Texts[r][c]
+	}
+	return ""
+}
+
+// cellTexts says every cell of the table once, with the period labels and
+// kind names looked up once each.
+func cellTexts(l Localizer, t service.RhythmTable) [][]string {
+	spans := make(map[string]string, len(t.Spans))
+	for _, sp := range t.Spans {
+		spans[sp.Key] = spanLabel(l, sp)
+	}
+	kinds := map[domain.MeetingKind]string{}
+	out := make([][]string, len(t.Rows))
+	for i, row := range t.Rows {
+		kind, ok := kinds[row.Meeting]
+		if !ok {
+			kind = l.T(meetingKey(row.Meeting))
+			kinds[row.Meeting] = kind
+		}
+		out[i] = make([]string, len(row.Cells))
+		for j, c := range row.Cells {
+			out[i][j] = cellText(l, spans[c.Span.Key], kind, c, row.Min)
+		}
+	}
+	return out
 }
 
 // SpanShort is a period's column head: the month, the quarter or the
@@ -101,17 +138,18 @@ func (d rhythmPageData) SpanLabel(l Localizer, sp domain.Span) string { return s
 // MeetingKey is the catalogue key of a meeting kind.
 func (d rhythmPageData) MeetingKey(k domain.MeetingKind) string { return meetingKey(k) }
 
-// CellText is a cell's sentence, for its title and for screen readers.
-func (d rhythmPageData) CellText(l Localizer, row service.RhythmRow, c service.RhythmCell) string {
+// cellText is a cell's sentence, for its title and for screen readers,
+// from the period's label and the kind's name.
+func cellText(l Localizer, span, kind string, c service.RhythmCell, least int) string {
 	switch c.State {
 	case service.CellGap:
-		return gapText(l, c.Span, row.Meeting, c.Held, row.Min)
+		return gapWords(l, span, kind, c.Held, least)
 	case service.CellDue:
-		return dueText(l, c.Span, row.Meeting)
+		return l.T("web.rhythm.due_text", "Span", span, "Kind", kind, "Last", c.Span.Last.String())
 	case service.CellBefore:
 		return l.T("web.rhythm.before_founding")
 	}
-	return l.T("web.rhythm.held_count", "Span", spanLabel(l, c.Span), "Held", c.Held, "Min", row.Min)
+	return l.T("web.rhythm.held_count", "Span", span, "Held", c.Held, "Min", least)
 }
 
 // rhythmFilter reads the table's filter from a query.
@@ -195,7 +233,7 @@ func (h *Handler) rhythm(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	d.Words = rhythmSentences(v.L, d.Table)
+	d.Words, d.Texts = rhythmSentences(v.L, d.Table), cellTexts(v.L, d.Table)
 	h.render(w, r, http.StatusOK, "rhythm", "web.rhythm.title", d)
 }
 

@@ -43,6 +43,7 @@ func rhythmSamples() map[string][]any {
 		Table: table, Kinds: rhythmKinds(), Periods: []domain.Period{domain.Monthly, domain.Quarterly, domain.Yearly},
 		Orgs: []orgOption{{ID: 3, Label: hz.Name, Side: domain.SideMobile, Group: true, Closes: true}}, CanRules: true,
 		ExportURL: "/rhythm/export.xlsx?period=month"}
+	rhythmPage.Texts = [][]string{{"2025年12月：组织成立前", "2026年1月：未开展支委会<b>"}}
 	rhythmPage.Words = []rhythmWords{{OrgID: 9, Org: br.Name, Text: "2026年10月：未开展主题党日"},
 		{OrgID: 9, Org: br.Name, Text: "2026年11月：尚未开展主题党日，2026-11-30 截止<b>", Due: true}}
 
