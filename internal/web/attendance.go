@@ -45,11 +45,17 @@ type attendanceView struct {
 // Stats is the section's tally for its template.
 func (v attendanceView) Stats(l Localizer) statsView { return statsView{L: l, T: v.Report.Tally} }
 
-// personAttendanceFor reads the section for a person's page, with the
-// period of the page's query (att_from, att_to); a bad period comes back
-// on the section's form with the last twelve months.
-func (h *Handler) personAttendanceFor(ctx context.Context, r *http.Request, a *authz.Actor, id domain.PersonID) (*attendanceView, error) {
-	l := h.visit(r).L
+// personAttendanceFor reads the section for a member's page (nil for
+// anyone else), with the period of the page's query (att_from, att_to); a
+// bad period comes back on the section's form with the last twelve
+// months.
+func (h *Handler) personAttendanceFor(ctx context.Context, r *http.Request, a *authz.Actor, p domain.Person) (*attendanceView, error) {
+	// Only members are expected at meetings: a worker's page has no
+	// section.
+	if p.Membership == nil || !p.Membership.Status.IsMember() {
+		return nil, nil
+	}
+	id, l := p.ID, h.visit(r).L
 	f, rng, err := rangeOf(r.URL.Query(), "att_from", "att_to")
 	v := &attendanceView{PersonID: id, Form: f}
 	if err == nil {

@@ -97,7 +97,7 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d.CanEdit = d.Contacts.CanWrite
-	if d.Attendance, err = h.personAttendanceFor(r.Context(), r, a, p.ID); err != nil {
+	if d.Attendance, err = h.personAttendanceFor(r.Context(), r, a, p); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -323,7 +323,7 @@ func (v orgRhythmView) GapText(l Localizer, g domain.Gap) string {
 // Stats is the attendance tally for its template.
 func (v orgRhythmView) Stats(l Localizer) statsView { return statsView{L: l, T: v.Attendance.Tally} }
 
-// orgRhythmFor reads the section for an organization's page.
+// orgRhythmFor reads the section for an organization's page, or nil.
 func (h *Handler) orgRhythmFor(ctx context.Context, a *authz.Actor, id domain.OrgID) (*orgRhythmView, error) {
 	v := &orgRhythmView{OrgID: id}
 	var err error
@@ -332,6 +332,11 @@ func (h *Handler) orgRhythmFor(ctx context.Context, a *authz.Actor, id domain.Or
 	}
 	if v.Attendance, err = h.svc.OrgAttendance(ctx, a, id, service.AttendanceRange{}, false); err != nil {
 		return nil, err
+	}
+	// Nothing to say where no rule binds and nobody attended anything
+	// (a host organization, a township): the section stays out.
+	if !v.Rhythm.Applies && v.Attendance.Tally.Expected == 0 {
+		return nil, nil
 	}
 	return v, nil
 }
