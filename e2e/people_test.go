@@ -39,15 +39,8 @@ func TestPeoplePagesDesktopAndPhone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// The security officer links the demo member's account to its record.
+	// The demo links the member account to its own record already.
 	member := s.account(t, "member")
-	acc, err := store.AccountByName(ctx, db.Read(), member.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Service.BootstrapLinkPerson(ctx, acc.ID, "11010519491231002X"); err != nil {
-		t.Fatal(err)
-	}
 	desk := browser(t, 1366, 900)
 	county := s.account(t, "county")
 	signIn(t, desk, s.URL, county.Name, county.Password, "")
