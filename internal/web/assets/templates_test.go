@@ -22,6 +22,7 @@ type (
 	testNavItem struct {
 		Key, URL string
 		Active   bool
+		Count    int
 	}
 	testPage struct {
 		L       *recordingLocalizer
