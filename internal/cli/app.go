@@ -15,6 +15,7 @@ import (
 	"gongjian/internal/config"
 	"gongjian/internal/region"
 	"gongjian/internal/seal"
+	"gongjian/internal/sender"
 	"gongjian/internal/service"
 	"gongjian/internal/store"
 )
@@ -69,12 +70,19 @@ func (r *runner) wire(ctx context.Context, cfg config.Config, db *store.DB, keys
 		params = auth.DefaultParams
 	}
 	svc, err := service.New(db, service.Config{Keys: k, PasswordParams: params, SessionIdle: sessionIdle, Log: r.log,
-		DataDir: cfg.DataDir, Regions: knownRegion, Limits: cfg.Limits,
+		DataDir: cfg.DataDir, Regions: knownRegion, Limits: cfg.Limits, Senders: r.senders(cfg), Messages: r.bundle,
 		MeetingFileBytes: int64(cfg.MeetingFileMB) << 20, MeetingTotalBytes: int64(cfg.MeetingFilesMB) << 20})
 	if err != nil {
 		return nil, runtimeError("cli.failed", "Err", err)
 	}
 	return &app{cfg: cfg, db: db, keys: k, svc: svc}, nil
+}
+
+// senders are the outbox's channels: the log always, SMS and e-mail as
+// configured (unconfigured, they refuse, and the outbox records why).
+func (r *runner) senders(cfg config.Config) []sender.Sender {
+	return []sender.Sender{sender.Log{Log: r.log}, sender.SMS{Gateway: cfg.SMSGateway, Token: cfg.SMSToken},
+		sender.Mail{Addr: cfg.SMTPAddr, From: cfg.MailFrom}}
 }
 
 // openDB opens the database of --db. mustExist refuses a SQLite file that

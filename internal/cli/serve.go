@@ -191,28 +191,67 @@ func (r *runner) purgeSessions(ctx context.Context, a *app) {
 
 // contactCheckLease covers one run of the lost-contact check, which is a
 // few statements even on a large register; a server that dies holding it
-// delays the check by this much at most.
+// delays the check by this much at most. The rhythm check is as short.
 const contactCheckLease = 30 * time.Minute
 
-// runJobs runs the scheduled jobs until ctx ends: the lost-contact check
-// and the two dues jobs (the year's standards, the six-month check), each
-// every --job-interval, and at once when the last run is older than that.
-// Several servers may run them: a job's lease lets one of them run.
+// The outbox is delivered every outboxEvery; a run claims its rows for
+// five minutes (see service.DeliverOutbox), and the job's lease is as long.
+const (
+	outboxEvery = 30 * time.Second
+	outboxLease = 5 * time.Minute
+)
+
+// runJobs runs the scheduled jobs until ctx ends: the lost-contact check,
+// the rhythm check and the two dues jobs (the year's standards, the
+// six-month check) every --job-interval (at once when the last run is
+// older than that), and the outbox's delivery every 30 seconds. Several
+// servers may run them: each job's lease lets one of them run it at a
+// time, and the outbox's rows are claimed one by one besides.
 func (r *runner) runJobs(ctx context.Context, a *app) {
 	every := a.cfg.JobInterval
 	if every <= 0 {
 		every = config.DefaultJobInterval
 	}
-	run := &jobs.Runner{DB: a.db, Clock: a.svc, Log: r.log, Holder: jobs.NewHolder()}
-	for _, j := range []jobs.Job{
+	holder := jobs.NewHolder()
+	run := &jobs.Runner{DB: a.db, Clock: a.svc, Log: r.log, Holder: holder}
+	daily := []jobs.Job{
+		{Name: "contact_check", Every: every, Lease: contactCheckLease,
+			Run: func(ctx context.Context) (string, error) {
+				res, err := a.svc.CheckContacts(ctx, a.svc.Today())
+				return res.String(), err
+			}},
+		{Name: "rhythm_check", Every: every, Lease: contactCheckLease,
+			Run: func(ctx context.Context) (string, error) {
+				res, err := a.svc.CheckRhythm(ctx, a.svc.Today())
+				return res.String(), err
+			}},
 		{Name: "dues_year", Every: every, Lease: contactCheckLease, Run: a.svc.RunDuesYear},
 		{Name: "dues_check", Every: every, Lease: contactCheckLease, Run: a.svc.RunDuesCheck},
-	} {
-		go run.Loop(ctx, j, jobs.PollFor(every))
 	}
-	run.Loop(ctx, jobs.Job{Name: "contact_check", Every: every, Lease: contactCheckLease,
-		Run: func(ctx context.Context) (string, error) {
-			res, err := a.svc.CheckContacts(ctx, a.svc.Today())
-			return res.String(), err
-		}}, jobs.PollFor(every))
+	var wg sync.WaitGroup
+	for _, j := range daily {
+		wg.Go(func() { run.Loop(ctx, j, jobs.PollFor(every)) })
+	}
+	// The outbox has its own runner, so a long check never holds it up,
+	// and logs only its failures: a line every 30 seconds says nothing.
+	quiet := &jobs.Runner{DB: a.db, Clock: a.svc, Log: slog.New(atLeast{r.log.Handler(), slog.LevelWarn}), Holder: holder}
+	wg.Go(func() {
+		quiet.Loop(ctx, jobs.Job{Name: "outbox", Every: outboxEvery, Lease: outboxLease,
+			Run: func(ctx context.Context) (string, error) {
+				res, err := a.svc.DeliverOutbox(ctx, holder)
+				return res.String(), err
+			}}, jobs.PollFor(outboxEvery))
+	})
+	wg.Wait()
+}
+
+// atLeast drops log records below its level.
+type atLeast struct {
+	slog.Handler
+	level slog.Level
+}
+
+// Enabled reports whether a record of level l is kept.
+func (h atLeast) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.level && h.Handler.Enabled(ctx, l)
 }

@@ -12,6 +12,7 @@ package config
 import (
 	"flag"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -42,6 +43,13 @@ type Config struct {
 	// MeetingFileMB and MeetingFilesMB bound a meeting's photos and
 	// documents, each and together, in MiB (zero: the service's defaults).
 	MeetingFileMB, MeetingFilesMB int
+	// The outbox's senders beside the log: an SMS gateway (a URL taking
+	// {"to", "text"} as JSON, with an optional bearer token) and an SMTP
+	// relay with its sender address. Unset, those channels refuse.
+	SMSGateway string
+	SMSToken   string
+	SMTPAddr   string
+	MailFrom   string
 }
 
 // DefaultJobInterval is the scheduled jobs' interval: daily.
@@ -123,6 +131,14 @@ func options() []option {
 			set: megabytes("meeting-file-mb", "GONGJIAN_MEETING_FILE_MB", func(c *Config) *int { return &c.MeetingFileMB })},
 		{flag: "meeting-files-mb", env: "GONGJIAN_MEETING_FILES_MB", group: Server, usage: "most one meeting's files may add up to, MiB (default 200)",
 			set: megabytes("meeting-files-mb", "GONGJIAN_MEETING_FILES_MB", func(c *Config) *int { return &c.MeetingFilesMB })},
+		{flag: "sms-gateway", env: "GONGJIAN_SMS_GATEWAY", group: Server, usage: "URL of the SMS gateway for the outbox (unset: SMS refused)",
+			set: setGateway},
+		{flag: "sms-token", env: "GONGJIAN_SMS_TOKEN", group: Server, usage: "bearer token for the SMS gateway",
+			set: str(func(c *Config) *string { return &c.SMSToken })},
+		{flag: "smtp-addr", env: "GONGJIAN_SMTP_ADDR", group: Server, usage: "host:port of the SMTP relay for the outbox (unset: e-mail refused)",
+			set: str(func(c *Config) *string { return &c.SMTPAddr })},
+		{flag: "mail-from", env: "GONGJIAN_MAIL_FROM", group: Server, usage: "sender address of the outbox's e-mail",
+			set: str(func(c *Config) *string { return &c.MailFrom })},
 	}
 }
 
@@ -162,6 +178,15 @@ func setJobInterval(c *Config, v string) error {
 		return invalid("job-interval", "GONGJIAN_JOB_INTERVAL", "cli.config.job_interval", map[string]any{"Value": v})
 	}
 	c.JobInterval = d
+	return nil
+}
+
+func setGateway(c *Config, v string) error {
+	u, err := url.Parse(strings.TrimSpace(v))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return invalid("sms-gateway", "GONGJIAN_SMS_GATEWAY", "cli.config.sms_gateway", map[string]any{"Value": v})
+	}
+	c.SMSGateway = u.String()
 	return nil
 }
 

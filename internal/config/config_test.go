@@ -179,3 +179,20 @@ func TestJobInterval(t *testing.T) {
 		}
 	}
 }
+
+// The outbox's gateways: an http(s) URL for SMS, the relay and sender of
+// e-mail, each from its flag or variable; anything but a URL is refused.
+func TestOutboxSenders(t *testing.T) {
+	c, err := resolve(t, config.Common|config.Server, []string{"--sms-gateway", "https://sms.example.cn/send", "--mail-from", "gj@example.cn"},
+		map[string]string{"GONGJIAN_SMS_TOKEN": "t0k", "GONGJIAN_SMTP_ADDR": "127.0.0.1:25"}, config.ServeDefaults())
+	if err != nil || c.SMSGateway != "https://sms.example.cn/send" || c.SMSToken != "t0k" || c.SMTPAddr != "127.0.0.1:25" ||
+		c.MailFrom != "gj@example.cn" {
+		t.Fatalf("%+v %v", c, err)
+	}
+	for _, bad := range []string{"sms.example.cn", "ftp://x", "http://"} {
+		_, err := resolve(t, config.Common|config.Server, []string{"--sms-gateway", bad}, nil, config.ServeDefaults())
+		if e := domain.AsError(err); err == nil || e.Field != "sms-gateway" || e.MsgID != "cli.config.sms_gateway" {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}

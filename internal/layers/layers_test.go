@@ -12,7 +12,7 @@ import (
 // internal packages of a lower level only, or its own sub-packages.
 var level = map[string]int{
 	"internal/domain": 0, "internal/clock": 0, "internal/seal": 0, "internal/roster": 0, "internal/region": 0, "internal/pinyin": 0,
-	"internal/web/assets": 0, "internal/throttle": 0,
+	"internal/web/assets": 0, "internal/throttle": 0, "internal/sender": 0,
 	"internal/authz": 1, "internal/idcheck": 1, "internal/auth": 1, "internal/i18n": 1, "internal/config": 1,
 	"internal/store":   2,
 	"internal/service": 3, "internal/jobs": 3,

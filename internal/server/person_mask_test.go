@@ -21,7 +21,8 @@ func TestMaskingScan(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newPeopleWorld(t, db)
-		w.flag(t) // 单雄信 lost, 李四 at risk: the lost-contact list has rows
+		w.flag(t)     // 单雄信 lost, 李四 at risk: the lost-contact list has rows
+		w.meetings(t) // 单雄信 absent since April: the absence list has a row
 		for _, who := range []string{"county", "home", "mobile", "host"} {
 			b := w.signIn(t, who)
 			b.get("/people")
@@ -103,6 +104,28 @@ func TestMaskingScan(t *testing.T) {
 			scan("lost-contact api", w.api(t, who, http.MethodGet, "/api/v1/people/contact-warnings", "").body, "单雄信")
 			if r = b.get(personPath(w.people["单雄信"]) + "/edit"); r.StatusCode == http.StatusOK {
 				scan("edit page", r.body, "110105********002X")
+			}
+			// The absence list, its export and API; MB's attendance where
+			// the role sees MB; a member's attendance by API.
+			scan("absence list", b.get("/people/absence").body, "单雄信")
+			rows = xlsxStrings(t, b.get("/people/absence/export.xlsx"))
+			cells = nil
+			for _, row := range rows {
+				cells = append(cells, strings.Join(row, "|"))
+			}
+			scan("absence xlsx", strings.Join(cells, "\n"), "单雄信")
+			scan("absence api", w.api(t, who, http.MethodGet, "/api/v1/people/absence-flags", "").body, "单雄信")
+			scan("attendance api", w.api(t, who, http.MethodGet, "/api/v1/people/"+itoa(w.people["单雄信"])+"/attendance", "").body)
+			mb := "/orgs/" + itoa(w.orgs["MB"].ID)
+			if r = b.get(mb + "/attendance"); r.StatusCode == http.StatusOK {
+				scan("org attendance", r.body, "单雄信")
+				rows = xlsxStrings(t, b.get(mb+"/attendance.xlsx"))
+				cells = nil
+				for _, row := range rows {
+					cells = append(cells, strings.Join(row, "|"))
+				}
+				scan("org attendance xlsx", strings.Join(cells, "\n"), "单雄信")
+				scan("org attendance api", w.api(t, who, http.MethodGet, "/api/v1"+mb+"/attendance?members=1", "").body, "单雄信")
 			}
 			if len(scanned) < 12 {
 				t.Errorf("%s: only %d answers scanned", who, len(scanned))

@@ -129,16 +129,7 @@ func (s *Service) ContactThresholds(ctx context.Context) (domain.ContactThreshol
 // person:write over the whole origin side, at each of its roots (the
 // county officer; a township or branch secretary cannot).
 func (s *Service) CanSetContactThresholds(ctx context.Context, a *authz.Actor) (bool, error) {
-	roots, err := store.RootOrgs(ctx, s.db.Read(), domain.SideOrigin)
-	if err != nil || len(roots) == 0 {
-		return false, err
-	}
-	for _, o := range roots {
-		if !a.CanAt(authz.PersonWrite, target(o)).Allowed {
-			return false, nil
-		}
-	}
-	return true, nil
+	return s.countyWide(ctx, a, authz.PersonWrite)
 }
 
 // SetContactThresholds stores new thresholds, audited with the old ones.

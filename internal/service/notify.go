@@ -20,17 +20,28 @@ type Notice struct {
 }
 
 // notify puts n into each account's inbox, inside the caller's
-// transaction, so a notice exists exactly when its cause does.
+// transaction, so a notice exists exactly when its cause does; a new
+// notice of a kind that goes out is queued for the outbox as well.
 func (s *Service) notify(ctx context.Context, tx store.Tx, to []domain.AccountID, n Notice) error {
+	out, err := s.OutboxSettings(ctx)
+	if err != nil {
+		return err
+	}
 	seen := map[domain.AccountID]bool{}
 	for _, acc := range to {
 		if seen[acc] {
 			continue
 		}
 		seen[acc] = true
-		if _, err := store.AddNotification(ctx, tx, store.Notification{AccountID: acc, Kind: n.Kind, MsgID: n.MsgID,
-			Args: detail(n.Args), Link: n.Link, DedupeKey: n.Key, CreatedAt: s.Now()}); err != nil {
+		fresh, err := store.AddNotification(ctx, tx, store.Notification{AccountID: acc, Kind: n.Kind, MsgID: n.MsgID,
+			Args: detail(n.Args), Link: n.Link, DedupeKey: n.Key, CreatedAt: s.Now()})
+		if err != nil {
 			return err
+		}
+		if fresh {
+			if err := s.enqueue(ctx, tx, acc, n, out); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

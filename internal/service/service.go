@@ -8,13 +8,16 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"sync"
 	"time"
 
 	"gongjian/internal/auth"
 	"gongjian/internal/authz"
 	"gongjian/internal/clock"
 	"gongjian/internal/domain"
+	"gongjian/internal/i18n"
 	"gongjian/internal/seal"
+	"gongjian/internal/sender"
 	"gongjian/internal/store"
 	"gongjian/internal/throttle"
 )
@@ -40,6 +43,13 @@ type Config struct {
 	// MeetingFileBytes and MeetingTotalBytes bound a meeting's photos and
 	// documents, each and together; zero: the defaults (20 and 200 MiB).
 	MeetingFileBytes, MeetingTotalBytes int64
+	// Senders deliver the outbox, one per channel; nil: the log sender
+	// alone. OutboxBatch is how many notices one delivery claims (0: 100).
+	Senders     []sender.Sender
+	OutboxBatch int
+	// Messages renders notices for the outbox; nil: the embedded
+	// catalogues.
+	Messages *i18n.Bundle
 }
 
 // Service runs the use cases over one database.
@@ -54,6 +64,9 @@ type Service struct {
 	dummyHash string
 	// checkins writes QR check-ins in batches (meeting_batch.go).
 	checkins checkinBatcher
+	// senders are Config.Senders by channel; messages is Config.Messages.
+	senders  map[string]sender.Sender
+	messages func() (*i18n.Bundle, error)
 }
 
 // New builds a Service, filling defaults in cfg.
@@ -79,11 +92,27 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	if cfg.OutboxBatch <= 0 {
+		cfg.OutboxBatch = outboxBatch
+	}
+	if cfg.Senders == nil {
+		cfg.Senders = []sender.Sender{sender.Log{Log: cfg.Log}}
+	}
 	dummy, err := auth.Hash("not a real password", cfg.PasswordParams)
 	if err != nil {
 		return nil, err
 	}
-	return &Service{db: db, cfg: cfg, chain: chainer{cfg.Keys}, dummyHash: dummy, limiter: throttleLimits(cfg.Limits)}, nil
+	senders := map[string]sender.Sender{}
+	for _, x := range cfg.Senders {
+		senders[x.Channel()] = x
+	}
+	messages := sync.OnceValues(func() (*i18n.Bundle, error) { return cfg.Messages, nil })
+	if cfg.Messages == nil {
+		// Loaded on the first delivery: most services never send.
+		messages = sync.OnceValues(i18n.New)
+	}
+	return &Service{db: db, cfg: cfg, chain: chainer{cfg.Keys}, dummyHash: dummy, limiter: throttleLimits(cfg.Limits),
+		senders: senders, messages: messages}, nil
 }
 
 // DB exposes the database for the composition root (health checks,

@@ -46,6 +46,8 @@ type orgPageData struct {
 	Active     bool
 	Refused    string // a refusal whose form the page does not show
 	Dues       bool   // the visitor reads the organization's dues (link to /orgs/{id}/dues)
+	// Rhythm is the rhythm and attendance section (partials/org_rhythm.html).
+	Rhythm *orgRhythmView
 }
 
 // shown lists the forms the page shows, as its template decides.
@@ -230,6 +232,10 @@ func (h *Handler) showOrg(w http.ResponseWriter, r *http.Request, status int, fo
 		}
 	}
 	d.Forms = h.defaultForms(forms, o)
+	if d.Rhythm, err = h.orgRhythmFor(r.Context(), a, o.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	if forms.failed != nil && !slices.Contains(d.shown(), forms.failed) {
 		d.Refused = forms.refused
 	}

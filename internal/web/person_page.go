@@ -38,7 +38,9 @@ type personPageData struct {
 	ContactForm *Form
 	Contacts    contactsView
 	CanEdit     bool
-	Placement   *placementView // suggestions for those who may place the member (placement.go)
+	// Attendance is the attendance section (partials/person_attendance.html).
+	Attendance *attendanceView
+	Placement  *placementView // suggestions for those who may place the member (placement.go)
 	// Conduct is the member's feedback and evaluations, for a reader on
 	// either side of them; nil leaves the section out.
 	Conduct *service.ConductRecord
@@ -98,6 +100,10 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d.CanEdit = d.Contacts.CanWrite
+	if d.Attendance, err = h.personAttendanceFor(r.Context(), r, a, p); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	d.Placement = h.placementFor(r, a, p, d.History)
 	if d.Conduct, err = h.svc.MemberConduct(r.Context(), a, p.ID); err != nil {
 		h.fail(w, r, err)

@@ -203,6 +203,10 @@ func navFor(a *authz.Actor, current string) []NavItem {
 	if canSomewhere(a, authz.PersonRead) {
 		items = append(items, NavItem{Key: "web.coverage.nav", URL: "/people/coverage"})
 		items = append(items, NavItem{Key: "web.contact.nav", URL: "/people/contact"})
+		items = append(items, NavItem{Key: "web.absence.nav", URL: "/people/absence"})
+	}
+	if canSomewhere(a, authz.OrgRead) {
+		items = append(items, NavItem{Key: "web.rhythm.nav", URL: "/rhythm"})
 	}
 	if canSomewhere(a, authz.FeedbackWrite) {
 		items = append(items, NavItem{Key: "web.feedback.nav", URL: "/feedback"}, NavItem{Key: "web.evaluation.nav", URL: "/evaluations"})
@@ -224,6 +228,9 @@ func navFor(a *authz.Actor, current string) []NavItem {
 	}
 	if a.Can(authz.PolicyManage).Allowed {
 		items = append(items, NavItem{Key: "web.nav.policy", URL: "/admin/policy"})
+	}
+	if service.CanSeeOutbox(a) {
+		items = append(items, NavItem{Key: "web.outbox.nav", URL: "/admin/outbox"})
 	}
 	items = append(items, NavItem{Key: "nav.account", URL: "/account"})
 	// The item whose address is the longest prefix of the current one is
