@@ -86,6 +86,7 @@ func conductScene(t *testing.T, s *site, db *store.DB) {
 			all = append(all, proposed{id, p.ID, r, i%4 == 3 && r != domain.RatingUnqualified})
 		}
 	}
+	linkMember(t, db, own)
 	// The home branch confirms once every proposal is in, leaving some
 	// for later.
 	for _, p := range all {

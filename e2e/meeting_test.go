@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -45,13 +46,8 @@ func TestQRCheckinDesktopAndPhone(t *testing.T) {
 		}
 	}
 	member := s.account(t, "member")
-	acc, err := store.AccountByName(ctx, db.Read(), member.Name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Tx(ctx, func(tx store.Tx) error { return store.SetAccountPerson(ctx, tx, acc.ID, own) }); err != nil {
-		t.Fatal(err)
-	}
+	linkMember(t, db, own)
+	expected := strconv.Itoa(placedIn(t, db, branch)) // the demo's members of the branch and these three
 
 	// The secretary plans today's theme day on the desktop.
 	desk := browser(t, 1366, 900)
@@ -86,7 +82,7 @@ func TestQRCheckinDesktopAndPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := text(t, desk, `main`)
-	for _, want := range []string{"扫码签到", "0", "应到 3 人", "孙小军", "钱红梅", "冯建设"} {
+	for _, want := range []string{"扫码签到", "0", "应到 " + expected + " 人", "孙小军", "钱红梅", "冯建设"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the meeting page lacks %q", want)
 		}
@@ -163,7 +159,7 @@ func TestQRCheckinDesktopAndPhone(t *testing.T) {
 	if err := chromedp.Do(desk, chromedp.Navigate(s.URL+"/meetings"), chromedp.WaitVisible(`table.meeting-table`)); err != nil {
 		t.Fatal(err)
 	}
-	if list := text(t, desk, `table.meeting-table`); !strings.Contains(list, "1 / 3") {
+	if list := text(t, desk, `table.meeting-table`); !strings.Contains(list, "1 / "+expected) {
 		t.Errorf("the list of meetings shows %q", list)
 	}
 	screenshot(t, desk, "meetings-list-desktop")

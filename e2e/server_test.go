@@ -9,6 +9,7 @@ import (
 	"gongjian/internal/auth"
 	"gongjian/internal/clock"
 	"gongjian/internal/demo"
+	"gongjian/internal/domain"
 	"gongjian/internal/i18n"
 	"gongjian/internal/seal"
 	"gongjian/internal/server"
@@ -75,3 +76,30 @@ func (s *site) account(t *testing.T, name string) demo.Account {
 
 // nowish is used by TOTP codes: the site runs on the system clock.
 func nowish() time.Time { return time.Now() }
+
+// linkMember points the demo's member account at person, or at no one
+// when person is 0: the demo links it to its own 孙小军, and a journey that
+// needs another record, or an account not yet linked, says so first.
+func linkMember(t *testing.T, db *store.DB, person domain.PersonID) {
+	t.Helper()
+	ctx := context.Background()
+	acc, err := store.AccountByName(ctx, db.Read(), "member")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Tx(ctx, func(tx store.Tx) error { return store.SetAccountPerson(ctx, tx, acc.ID, person) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// placedIn counts the full and probationary members placed in org's
+// subtree (its groups too): the people a meeting of org expects today.
+func placedIn(t *testing.T, db *store.DB, org domain.Org) int {
+	t.Helper()
+	var n int
+	if err := db.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM memberships m JOIN orgs o ON o.id = m.mobile_org_id
+		WHERE o.path LIKE $1 AND m.status IN ('probationary', 'full')`, org.Path+"%").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -110,6 +110,16 @@ func TestPasswordPolicyPage(t *testing.T) {
 		if err != nil || p.MinLength != 12 || p.ForbidAccountName || !p.CheckCommon {
 			t.Errorf("policy %+v, %v", p, err)
 		}
+		// The certificate's longest validity, on the same page.
+		wantBody(t, b.get("/admin/policy"), `name="max_months"`, `value="12"`)
+		r = b.post("/admin/policy/certificate", url.Values{"max_months": {"61"}})
+		wantStatus(t, r, http.StatusUnprocessableEntity)
+		wantBody(t, r, "活动证有效期须在 1 到 60 个月之间", `value="61"`, `name="min_length"`)
+		wantStatus(t, b.post("/admin/policy/certificate", url.Values{"max_months": {"两年"}}), http.StatusUnprocessableEntity)
+		wantRedirect(t, b.post("/admin/policy/certificate", url.Values{"max_months": {"24"}}), "/admin/policy")
+		if c, err := e.svc.CertificatePolicy(ctx); err != nil || c.MaxMonths != 24 {
+			t.Errorf("certificate policy %+v, %v", c, err)
+		}
 	})
 }
 

@@ -95,7 +95,8 @@ func samples() map[string][]any {
 			accountAdminData{Account: disabled, Roles: authz.Roles(), GrantForm: form(nil, nil, ""), ResetForm: form(nil, nil, ""), CanManage: true, CanGrant: true},
 			accountAdminData{Account: view, Roles: authz.Roles(), GrantForm: form(nil, nil, ""), ResetForm: form(nil, nil, ""), Self: true}},
 		"policy": {policyData{Form: form(map[string]string{"min_length": "10", "min_classes": "3", "max_length": "128", "max_age_days": "90",
-			"history_count": "5", "check_common": "on"}, map[string]string{"min_length": "取值须在 8 到 64 之间"}, "")}},
+			"history_count": "5", "check_common": "on"}, map[string]string{"min_length": "取值须在 8 到 64 之间"}, ""),
+			Cert: form(map[string]string{"max_months": "12"}, nil, "")}},
 	}
 }
 

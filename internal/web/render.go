@@ -233,8 +233,23 @@ func navFor(a *authz.Actor, current string) []NavItem {
 		items = append(items, NavItem{Key: "web.outbox.nav", URL: "/admin/outbox"})
 	}
 	items = append(items, NavItem{Key: "nav.account", URL: "/account"})
-	// The item whose address is the longest prefix of the current one is
-	// active: /people/contact marks "lost contact", not "people" as well.
+	markActive(items, current)
+	return items
+}
+
+// markActive marks the item whose address is the longest prefix of the
+// current one: /people/contact marks "lost contact", not "people" as
+// well. A section shown for one record (/orgs/12/dues, /people/7/meetings)
+// marks that section's own item when there is one.
+func markActive(items []NavItem, current string) {
+	if seg := strings.Split(current, "/"); len(seg) > 3 && (seg[1] == "orgs" || seg[1] == "people") {
+		for i, it := range items {
+			if it.URL == "/"+seg[3] {
+				items[i].Active = true
+				return
+			}
+		}
+	}
 	best := -1
 	for i, it := range items {
 		u := it.URL
@@ -245,7 +260,6 @@ func navFor(a *authz.Actor, current string) []NavItem {
 	if best >= 0 {
 		items[best].Active = true
 	}
-	return items
 }
 
 // redirect answers a form post (or a page the visitor may not see yet)

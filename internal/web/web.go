@@ -99,6 +99,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/accounts/{id}/person/unlink", h.unlinkPerson)
 	mux.HandleFunc("GET /admin/policy", h.policyForm)
 	mux.HandleFunc("POST /admin/policy", h.setPolicy)
+	mux.HandleFunc("POST /admin/policy/certificate", h.setCertificatePolicy)
 	mux.HandleFunc("GET /admin/outbox", h.outbox)
 	mux.HandleFunc("POST /admin/outbox", h.saveOutbox)
 
