@@ -191,7 +191,7 @@ func TestConductDistributionAndPhoneHistory(t *testing.T) {
 	}
 	screenshot(t, host, "feedback-write")
 
-	phone := browser(t, 390, 844)
+	phone := phoneBrowser(t)
 	member := s.account(t, "member")
 	signIn(t, phone, s.URL, member.Name, member.Password, "")
 	if err := chromedp.Do(phone, chromedp.Navigate(s.URL+"/me"), chromedp.WaitVisible(`main`)); err != nil {

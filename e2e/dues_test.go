@@ -134,7 +134,7 @@ func TestDuesGridAndMemberPhone(t *testing.T) {
 	}
 	screenshot(t, desk, "dues-org-grid")
 
-	phone := browser(t, 390, 844)
+	phone := phoneBrowser(t)
 	member := s.account(t, "member")
 	signIn(t, phone, s.URL, member.Name, member.Password, "")
 	if err := chromedp.Do(phone, chromedp.Navigate(s.URL+"/me"), chromedp.WaitVisible(`#dues`)); err != nil {

@@ -182,15 +182,3 @@ func actorOf(t *testing.T, s *site, db *store.DB, name string) *authz.Actor {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-// phoneBrowser is a browser with a phone's viewport, 390×844 at 1×, with
-// touch: a desktop chromium window cannot be narrower than 500 pixels, so
-// the size is emulated rather than set.
-func phoneBrowser(t *testing.T) context.Context {
-	t.Helper()
-	ctx := browser(t, 390, 844)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(1), chromedp.EmulateMobile, chromedp.EmulateTouch)); err != nil {
-		t.Fatal(err)
-	}
-	return ctx
-}
