@@ -261,8 +261,8 @@ func (g *life) evaluation(mb store.LifeMember, y int, d domain.Date, rate float6
 	switch {
 	case rate >= 0 && rate < 0.35:
 		rating = domain.RatingUnqualified
-	case rate >= 0 && rate < 0.6:
-		rating = domain.RatingBasic
+	case rate >= 0 && rate < 0.6, x >= 97:
+		rating = domain.RatingBasic // or a conduct the branch criticised
 	case rate >= 0.85 && x < 30:
 		rating = domain.RatingExcellent
 	}
