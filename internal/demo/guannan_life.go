@@ -143,11 +143,17 @@ type life struct {
 	dongyuan          domain.OrgID // the home branch whose secretary has a demo account
 }
 
-// EnsureLife records the scenario's organizational life unless meetings
-// are already stored.
+// EnsureLife records the scenario's organizational life unless held
+// meetings are already stored, then plans the meetings to come unless
+// some are planned: the bulk is one transaction, and a load cut short
+// after it resumes with the planning.
 func (l *Loader) EnsureLife(ctx context.Context) error {
-	n, err := store.CountMeetings(ctx, l.DB.Read())
-	if err != nil || n > 0 {
+	held, err := store.CountMeetings(ctx, l.DB.Read(), domain.MeetingHeld)
+	if err != nil {
+		return err
+	}
+	planned, err := store.CountMeetings(ctx, l.DB.Read(), domain.MeetingPlanned)
+	if err != nil || held > 0 && planned > 0 {
 		return err
 	}
 	g, err := newLife(ctx, l)
@@ -155,12 +161,17 @@ func (l *Loader) EnsureLife(ctx context.Context) error {
 		return err
 	}
 	g.meetings()
-	g.conduct()
-	if err := g.dues(ctx); err != nil {
-		return err
+	if held == 0 {
+		g.conduct()
+		if err := g.dues(ctx); err != nil {
+			return err
+		}
+		if err := l.Service.RecordLifeInBulk(ctx, authz.System, g.out); err != nil {
+			return err
+		}
 	}
-	if err := l.Service.RecordLifeInBulk(ctx, authz.System, g.out); err != nil {
-		return err
+	if planned > 0 {
+		return nil
 	}
 	for _, m := range g.planned {
 		if _, err := l.Service.PlanMeeting(ctx, authz.System, m); err != nil {

@@ -257,10 +257,10 @@ func LifeMembers(ctx context.Context, q Q) ([]LifeMember, error) {
 	return out, rows.Err()
 }
 
-// CountMeetings counts every meeting stored.
-func CountMeetings(ctx context.Context, q Q) (int, error) {
+// CountMeetings counts the meetings stored in a state.
+func CountMeetings(ctx context.Context, q Q, state domain.MeetingState) (int, error) {
 	var n int
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM meetings`).Scan(&n); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM meetings WHERE state = $1`, string(state)).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count meetings: %w", err)
 	}
 	return n, nil
