@@ -32,6 +32,12 @@ type site struct {
 
 func startSite(t *testing.T, db *store.DB) *site {
 	t.Helper()
+	return startSiteWith(t, db, demoPeople)
+}
+
+// startSiteWith is startSite with the demo at another scale.
+func startSiteWith(t *testing.T, db *store.DB, people int) *site {
+	t.Helper()
 	ctx := context.Background()
 	keys, err := seal.New(seal.SuiteStd)
 	if err != nil {
@@ -42,7 +48,7 @@ func startSite(t *testing.T, db *store.DB) *site {
 		t.Fatal(err)
 	}
 	sc := demo.Guannan()
-	sc.People = demoPeople
+	sc.People = people
 	if _, err := sc.Load(ctx, svc); err != nil {
 		t.Fatalf("load demo: %v", err)
 	}

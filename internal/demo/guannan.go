@@ -122,6 +122,11 @@ func Guannan() Scenario {
 			{Name: "people", Run: func(ctx context.Context, l *Loader) error {
 				return l.EnsurePeople(ctx, l.People, l.Progress)
 			}},
+			// Three years of meetings, attendance, feedback, evaluations
+			// and dues of the members placed above.
+			{Name: "life", Run: func(ctx context.Context, l *Loader) error {
+				return l.EnsureLife(ctx)
+			}},
 		},
 		People: DefaultPeople,
 	}

@@ -143,9 +143,14 @@ func (s *Service) meetingParties(ctx context.Context, tx store.Tx, a *authz.Acto
 }
 
 // expectedAt lists who a meeting expects: the members of its organization
-// on its day, from the placement history when the day is past.
+// on its day, from the placement history when the day is past. A
+// sitting-in expects nobody (the secretary who goes is the record), and
+// so does a committee meeting: it is the committee's, whose members the
+// register does not know as such, not the whole membership's (decision
+// 0014); the minutes name who attended, and the secretary may add them as
+// guests.
 func (s *Service) expectedAt(ctx context.Context, q store.Q, m domain.Meeting) ([]domain.PersonID, error) {
-	if m.Kind == domain.MeetingSitIn {
+	if ExpectsNobody(m.Kind) {
 		return nil, nil
 	}
 	org, err := store.OrgByID(ctx, q, m.OrgID)
@@ -153,6 +158,12 @@ func (s *Service) expectedAt(ctx context.Context, q store.Q, m domain.Meeting) (
 		return nil, err
 	}
 	return store.ExpectedMembers(ctx, q, org, m.HeldOn, m.HeldOn.Before(s.Today()))
+}
+
+// ExpectsNobody tells whether a meeting of kind k has no expected lines:
+// a sitting-in and a committee meeting.
+func ExpectsNobody(k domain.MeetingKind) bool {
+	return k == domain.MeetingSitIn || k == domain.MeetingCommittee
 }
 
 // tellExpected puts a notice about m in the inbox of every expected member
@@ -262,7 +273,8 @@ type AttendanceCount struct {
 	Expected, Present, Leave, Excused, Absent, Unmarked, Guests, QR, Requests int
 }
 
-func countLines(lines []domain.Attendance) AttendanceCount {
+// CountLines sums up a sheet: expected lines by status, guests apart.
+func CountLines(lines []domain.Attendance) AttendanceCount {
 	var c AttendanceCount
 	for _, l := range lines {
 		if !l.Expected {
@@ -309,7 +321,7 @@ func (s *Service) Meeting(ctx context.Context, a *authz.Actor, id domain.Meeting
 	if v.Lines, err = store.MeetingAttendance(ctx, q, id); err != nil {
 		return v, err
 	}
-	v.Count = countLines(v.Lines)
+	v.Count = CountLines(v.Lines)
 	v.Files, err = store.MeetingFiles(ctx, q, id)
 	return v, err
 }

@@ -130,7 +130,7 @@ func (s *Service) CheckinCode(ctx context.Context, a *authz.Actor, id domain.Mee
 	if err != nil {
 		return c, err
 	}
-	c.Count = countLines(lines)
+	c.Count = CountLines(lines)
 	for _, l := range lines {
 		if l.Method == domain.MethodQR && l.CheckedInAt != nil {
 			c.Latest = append(c.Latest, l)
