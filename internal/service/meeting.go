@@ -147,7 +147,7 @@ func (s *Service) meetingParties(ctx context.Context, tx store.Tx, a *authz.Acto
 // sitting-in expects nobody (the secretary who goes is the record), and
 // so does a committee meeting: it is the committee's, whose members the
 // register does not know as such, not the whole membership's (decision
-// 0014); the minutes name who attended, and the secretary may add them as
+// 0015); the minutes name who attended, and the secretary may add them as
 // guests.
 func (s *Service) expectedAt(ctx context.Context, q store.Q, m domain.Meeting) ([]domain.PersonID, error) {
 	if ExpectsNobody(m.Kind) {
