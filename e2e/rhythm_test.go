@@ -105,7 +105,11 @@ func TestOutboxPage(t *testing.T) {
 	db := storetest.SQLite(t)
 	s := startSiteWith(t, db, lifePeople)
 	ctx := context.Background()
-	res, err := s.Service.CheckRhythm(ctx, s.Service.Today())
+	// The site runs on the real clock; the check runs as on the month's
+	// last day, when every monthly rule not yet met is due a reminder
+	// (the demo leaves this month's theme day unheld somewhere), so the
+	// test does not depend on the day it runs.
+	res, err := s.Service.CheckRhythm(ctx, domain.SpanOf(domain.Monthly, s.Service.Today()).Last)
 	if err != nil || res.Reminders == 0 || res.Notices == 0 {
 		t.Fatalf("check %+v %v", res, err)
 	}
