@@ -422,3 +422,31 @@ func DevelopmentSides(a *authz.Actor) DevSides {
 	home, mobile := a.DevelopmentFilter()
 	return DevSides{Host: !mobile.Empty(), Home: !home.Empty()}
 }
+
+// DevCandidates lists the full members the actor may see in the case's
+// mobile organization and its home organization, in pinyin order, for
+// naming mentors and introducers (at most 200 of each).
+func (s *Service) DevCandidates(ctx context.Context, a *authz.Actor, c domain.DevCase) ([]domain.Person, error) {
+	var out []domain.Person
+	seen := map[domain.PersonID]bool{c.PersonID: true}
+	for _, path := range []string{c.MobileOrgPath, c.HomeOrgPath} {
+		rows, err := store.ListPersons(ctx, s.db.Read(), store.PersonQuery{Scope: a.Filter(authz.PersonRead), Org: path,
+			Status: domain.StatusFull, Limit: 200})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range rows {
+			if !seen[p.ID] {
+				seen[p.ID] = true
+				out = append(out, p.Person)
+			}
+		}
+	}
+	return out, nil
+}
+
+// MobileOrgs lists the mobile organizations the actor may see, for
+// choosing where an applicant takes part.
+func (s *Service) MobileOrgs(ctx context.Context, a *authz.Actor) ([]domain.Org, error) {
+	return s.ListOrgs(ctx, a, OrgFilter{Side: domain.SideMobile})
+}
