@@ -445,8 +445,15 @@ func (s *Service) DevCandidates(ctx context.Context, a *authz.Actor, c domain.De
 	return out, nil
 }
 
-// MobileOrgs lists the mobile organizations the actor may see, for
-// choosing where an applicant takes part.
+// MobileOrgs lists the active mobile organizations an actor working on
+// member development may choose from: all of them for the home side
+// (which places an applicant in one it cannot otherwise see: the names
+// are no secret), those it sees for anyone else.
 func (s *Service) MobileOrgs(ctx context.Context, a *authz.Actor) ([]domain.Org, error) {
-	return s.ListOrgs(ctx, a, OrgFilter{Side: domain.SideMobile})
+	q := store.OrgQuery{Side: domain.SideMobile, Status: domain.StatusActive}
+	if DevelopmentSides(a).Home {
+		q.Read = everywhere
+		return store.ListOrgs(ctx, s.db.Read(), q)
+	}
+	return store.ListOrgs(ctx, s.db.Read(), s.orgQuery(a, q))
 }
