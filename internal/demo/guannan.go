@@ -122,6 +122,7 @@ func Guannan() Scenario {
 			{Name: "people", Run: func(ctx context.Context, l *Loader) error {
 				return l.EnsurePeople(ctx, l.People, l.Progress)
 			}},
+			developmentStep(),
 		},
 		People: DefaultPeople,
 	}
