@@ -164,7 +164,9 @@ type plan struct {
 	s       float64
 }
 
-func (p plan) on(step int) domain.Date { return p.applied.AddDays(int(float64(devOffsets[step]) * p.s)) }
+func (p plan) on(step int) domain.Date {
+	return p.applied.AddDays(int(float64(devOffsets[step]) * p.s))
+}
 
 func (p plan) inspections(st domain.DevStage, from domain.Date) []domain.Date {
 	var out []domain.Date
