@@ -28,7 +28,7 @@ import (
 // activists, at 200,000 people.
 const (
 	demoDeveloped = 216
-	demoActivists = 830
+	demoActivists = 900 // a tenth become development targets
 	// demoWorkersFrom is the scale from which workers are made activists:
 	// below it the register's memberships stay as the people step drew
 	// them.
@@ -70,12 +70,23 @@ func (l *Loader) EnsureDevelopment(ctx context.Context) error {
 	}
 	var cases []store.DevBulkCase
 	developed, activists := 0, 0
-	for _, c := range cands {
+	for i, c := range cands {
 		switch c.Status {
 		case domain.StatusProbationary:
-			if x := g.admitted(c, c.JoinedOn); !c.JoinedOn.Before(today.AddYears(-1)) && x.Case.AdmittedOn == c.JoinedOn {
+			// One in eight ends probation within the month: the
+			// conversions due.
+			joined, due := c.JoinedOn, i%8 == 0
+			if due {
+				joined = today.AddDays(-340 - g.r.IntN(24))
+			}
+			if x := g.admitted(c, joined); !joined.Before(today.AddYears(-1)) && x.Case.AdmittedOn == joined {
+				if due {
+					x.MembershipDates, x.JoinedOn = true, joined
+				}
 				cases = append(cases, x)
-				developed++
+				if !x.Case.ApprovedOn.IsZero() {
+					developed++
+				}
 			}
 		case domain.StatusActivist:
 			cases = append(cases, g.activist(c, false))
