@@ -457,3 +457,34 @@ func (s *Service) MobileOrgs(ctx context.Context, a *authz.Actor) ([]domain.Org,
 	}
 	return store.ListOrgs(ctx, s.db.Read(), s.orgQuery(a, q))
 }
+
+// PersonDevelopment is a person's development cases the actor may see,
+// newest first, and whether the actor may open one now (no open case, not
+// a member, the actor on a side of member development).
+type PersonDevelopment struct {
+	Cases   []domain.DevCase
+	CanOpen bool
+}
+
+// DevelopmentOf reads the person's development for the person page; nil
+// when the actor works on no side of member development.
+func (s *Service) DevelopmentOf(ctx context.Context, a *authz.Actor, p domain.Person) (*PersonDevelopment, error) {
+	sides := DevelopmentSides(a)
+	if !sides.Host && !sides.Home {
+		return nil, nil
+	}
+	all, err := store.DevCasesOf(ctx, s.db.Read(), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &PersonDevelopment{CanOpen: sides.Home && (p.Membership == nil || !p.Membership.Status.IsMember())}
+	for _, c := range all {
+		if a.Development(devTargets(c)).Reads() {
+			out.Cases = append(out.Cases, c)
+		}
+		if c.State == domain.DevOpen {
+			out.CanOpen = false
+		}
+	}
+	return out, nil
+}

@@ -1,7 +1,14 @@
 package web
 
 import (
+	"net/http/httptest"
+	"strings"
+	"testing"
 	"time"
+
+	"gongjian/internal/authz"
+	"gongjian/internal/i18n"
+	"gongjian/internal/web/assets"
 
 	"gongjian/internal/domain"
 	"gongjian/internal/service"
@@ -124,4 +131,59 @@ func developmentSamples() map[string][]any {
 		"development_rules": {devRulesData{Form: form(map[string]string{"notice_days": "5", "review_months": "12", "host_probation": "on"},
 			map[string]string{"annual_quota": "太大"}, ""), CanEdit: true}, devRulesData{Form: blankForm()}},
 	}
+}
+
+// The person page's development section: the cases with their stage and
+// a way to open one for the home side; none without the section.
+func TestPersonDevelopmentSection(t *testing.T) {
+	h, bundle, static := pageKit(t)
+	rows := samplePeople()
+	dev := &service.PersonDevelopment{Cases: []domain.DevCase{{ID: 4, Stage: domain.StageActivist, Step: 5, State: domain.DevOpen}},
+		CanOpen: true}
+	for _, c := range []struct {
+		data personPageData
+		want []string
+	}{
+		{personPageData{P: rows[0], Development: dev}, []string{`href="/development/4"`, `href="/development/new?person=1"`}},
+		{personPageData{P: rows[0]}, nil},
+	} {
+		for _, lang := range i18n.Languages() {
+			l := &recorder{Localizer: bundle.For(lang)}
+			w := httptest.NewRecorder()
+			h.execute(w, 200, "person", Page{L: l, Title: "web.development.title", Account: &account, CSRF: "tok", Static: static,
+				Path: "/x", Data: c.data, Nav: navFor(&authz.Actor{AccountID: 7}, "/x")})
+			out := w.Body.String()
+			if w.Code != 200 || len(l.missing) > 0 {
+				t.Fatalf("%s: status %d, missing %v", lang, w.Code, l.missing)
+			}
+			checkOutput(t, out, lang)
+			for _, s := range c.want {
+				if !strings.Contains(out, s) {
+					t.Errorf("%s: lacks %q", lang, s)
+				}
+			}
+			if has := strings.Contains(out, `id="development"`); has != (c.want != nil) {
+				t.Errorf("%s: section shown=%v", lang, has)
+			}
+		}
+	}
+}
+
+// pageKit is a handler with every page parsed, the catalogues and the
+// static files, for tests that render pages themselves.
+func pageKit(t *testing.T) (*Handler, *i18n.Bundle, *assets.Static) {
+	t.Helper()
+	bundle, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := parsePages(assets.Templates())
+	if err != nil {
+		t.Fatal(err)
+	}
+	static, err := assets.NewStatic(assets.StaticFiles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Handler{pages: pages, log: discardLog()}, bundle, static
 }
