@@ -111,6 +111,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerConduct(mux)
 	h.registerDues(mux)
 	h.registerMeetings(mux)
+	h.registerDevelopment(mux)
 }
 
 // Caller is the authenticated client of an API request.

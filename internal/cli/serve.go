@@ -225,6 +225,11 @@ func (r *runner) runJobs(ctx context.Context, a *app) {
 				res, err := a.svc.CheckRhythm(ctx, a.svc.Today())
 				return res.String(), err
 			}},
+		{Name: "development_check", Every: every, Lease: contactCheckLease,
+			Run: func(ctx context.Context) (string, error) {
+				res, err := a.svc.CheckDevelopment(ctx, a.svc.Today())
+				return res.String(), err
+			}},
 		{Name: "dues_year", Every: every, Lease: contactCheckLease, Run: a.svc.RunDuesYear},
 		{Name: "dues_check", Every: every, Lease: contactCheckLease, Run: a.svc.RunDuesCheck},
 	}

@@ -127,6 +127,7 @@ func Guannan() Scenario {
 			{Name: "life", Run: func(ctx context.Context, l *Loader) error {
 				return l.EnsureLife(ctx)
 			}},
+			developmentStep(),
 		},
 		People: DefaultPeople,
 	}

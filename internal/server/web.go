@@ -22,7 +22,8 @@ func (s *server) bodyLimit(r *http.Request) int64 {
 	if r.Method == http.MethodPost && r.URL.Path == "/import" {
 		return web.MaxImportMB<<20 + maxFormBody
 	}
-	if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/meetings/") && strings.HasSuffix(r.URL.Path, "/files") {
+	if r.Method == http.MethodPost && (strings.HasPrefix(r.URL.Path, "/meetings/") || strings.HasPrefix(r.URL.Path, "/development/")) &&
+		strings.HasSuffix(r.URL.Path, "/files") {
 		return s.o.Service.MeetingFileLimit() + maxFormBody
 	}
 	return maxFormBody

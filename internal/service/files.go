@@ -3,6 +3,8 @@ package service
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +12,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"gongjian/internal/domain"
 )
 
 // Uploaded files (signed agreements, meeting photos and documents) live in
@@ -106,4 +110,33 @@ func (s *Service) writeFile(folder, name string, data []byte) error {
 // readFile reads a stored file back.
 func (s *Service) readFile(folder, name string) ([]byte, error) {
 	return os.ReadFile(filepath.Join(s.cfg.DataDir, folder, filepath.Base(name)))
+}
+
+// received is an uploaded document checked against the meeting files'
+// types and size limit: its content, type, base name and SHA-256.
+type received struct {
+	data        []byte
+	ctype, name string
+	sha256      string
+}
+
+// receive reads an upload of a photo or document kept with a record (a
+// meeting, a development case): within the per-file limit, of an accepted
+// type by its content, the name's extension agreeing.
+func (s *Service) receive(r io.Reader, name string) (received, error) {
+	limit := s.MeetingFileLimit()
+	data, tooBig, err := readUpload(r, limit)
+	if err != nil {
+		return received{}, err
+	}
+	if tooBig {
+		return received{}, domain.Invalid("file", "meeting.file_too_big", map[string]any{"MB": megabytes(limit)})
+	}
+	ctype, ok := sniffUpload(data, name, meetingFileTypes)
+	if !ok {
+		return received{}, domain.Invalid("file", "meeting.file_type", nil)
+	}
+	sum := sha256.Sum256(data)
+	return received{data: data, ctype: ctype, name: filepath.Base(strings.ReplaceAll(name, "\\", "/")),
+		sha256: hex.EncodeToString(sum[:])}, nil
 }

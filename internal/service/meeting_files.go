@@ -2,12 +2,8 @@ package service
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"path/filepath"
-	"strings"
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
@@ -59,21 +55,13 @@ func megabytes(n int64) int64 { return (n + 1<<20 - 1) >> 20 }
 // Word, Excel) with a meeting; its type is read from the content and the
 // name's extension must agree.
 func (s *Service) AttachMeetingFile(ctx context.Context, a *authz.Actor, id domain.MeetingID, name string, r io.Reader) (int64, error) {
-	limit := s.MeetingFileLimit()
-	data, tooBig, err := readUpload(r, limit)
+	in, err := s.receive(r, name)
 	if err != nil {
 		return 0, err
 	}
-	if tooBig {
-		return 0, domain.Invalid("file", "meeting.file_too_big", map[string]any{"MB": megabytes(limit)})
-	}
-	ctype, ok := sniffUpload(data, name, meetingFileTypes)
-	if !ok {
-		return 0, domain.Invalid("file", "meeting.file_type", nil)
-	}
-	sum := sha256.Sum256(data)
-	f := domain.MeetingFile{MeetingID: id, Name: filepath.Base(strings.ReplaceAll(name, "\\", "/")), ContentType: ctype,
-		Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: a.Name, UploadedAt: s.Now()}
+	data, ctype := in.data, in.ctype
+	f := domain.MeetingFile{MeetingID: id, Name: in.name, ContentType: ctype, Size: int64(len(data)), SHA256: in.sha256,
+		UploadedBy: a.Name, UploadedAt: s.Now()}
 	var fid int64
 	err = s.guarded(ctx, a, "meeting.attach", fmt.Sprint(id), func(tx store.Tx) error {
 		m, err := s.meetingWritable(ctx, tx, a, id)

@@ -26,7 +26,7 @@ import (
 
 // NoticeKinds are the kinds of notice the program writes, in the order
 // the settings page lists them.
-var NoticeKinds = []string{"meeting", "feedback", "evaluation", "rhythm", "absence", "lost_contact", "move_report", "dues_lapse"}
+var NoticeKinds = []string{"meeting", "feedback", "evaluation", "rhythm", "absence", "lost_contact", "move_report", "dues_lapse", "development"}
 
 // OutboxSettings say which kinds of notice go out and by which channel.
 type OutboxSettings struct {
@@ -35,10 +35,10 @@ type OutboxSettings struct {
 }
 
 // DefaultOutboxSettings send meeting notices and leave decisions,
-// feedback and evaluation requests, rhythm reminders and absence flags, to
-// the log.
+// feedback and evaluation requests, rhythm reminders, absence flags and
+// member development's steps and deadlines, to the log.
 func DefaultOutboxSettings() OutboxSettings {
-	return OutboxSettings{Kinds: []string{"meeting", "feedback", "evaluation", "rhythm", "absence"}, Channel: "log"}
+	return OutboxSettings{Kinds: []string{"meeting", "feedback", "evaluation", "rhythm", "absence", "development"}, Channel: "log"}
 }
 
 // Sends reports whether notices of kind go out.

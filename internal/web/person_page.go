@@ -47,6 +47,8 @@ type personPageData struct {
 
 	// Dues is the dues card (dues_cards.go); nil: none to show.
 	Dues *service.MemberDues
+	// Development is the person's development cases (partials/development.html); nil: none to show.
+	Development *service.PersonDevelopment
 }
 
 // RevealForm is the form of one field: the one that failed keeps its
@@ -110,6 +112,10 @@ func (h *Handler) showPerson(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d.Dues = h.personDues(r, p.ID)
+	if d.Development, err = h.svc.DevelopmentOf(r.Context(), a, p); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.renderAt(w, r, personURL(p.ID), status, "person", p.Name, d)
 }
 

@@ -217,6 +217,9 @@ func navFor(a *authz.Actor, current string) []NavItem {
 	if canSomewhere(a, authz.MeetingRead) {
 		items = append(items, NavItem{Key: "web.meeting.nav", URL: "/meetings"})
 	}
+	if devNav(service.DevelopmentSides(a)) {
+		items = append(items, NavItem{Key: "web.development.nav", URL: "/development"})
+	}
 	if a.Has(authz.RoleMember) {
 		items = append(items, NavItem{Key: "web.me.nav", URL: "/me"})
 	}

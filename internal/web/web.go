@@ -177,6 +177,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerConduct(mux)
 	h.registerDues(mux)
 	h.registerMeetings(mux)
+	h.registerDevelopment(mux)
 }
 
 // Visit is what the middleware learned about a request: who is signed in,
