@@ -46,11 +46,11 @@ func (s *Service) VoidDuesPayment(ctx context.Context, a *authz.Actor, person do
 		if _, err := s.personFor(ctx, tx, a, person, authz.DuesRead); err != nil {
 			return err
 		}
+		gone := &domain.Error{Code: domain.CodeNotFound, Field: "month", MsgID: "dues.payment_not_found", Args: map[string]any{"Month": m.String()}}
 		var err error
 		if pay, err = store.DuesPaymentOf(ctx, tx, person, m); err != nil {
 			if domain.CodeOf(err) == domain.CodeNotFound {
-				return &domain.Error{Code: domain.CodeNotFound, Field: "month", MsgID: "dues.payment_not_found",
-					Args: map[string]any{"Month": m.String()}}
+				return gone
 			}
 			return err
 		}
@@ -64,8 +64,12 @@ func (s *Service) VoidDuesPayment(ctx context.Context, a *authz.Actor, person do
 		if err := openFor(ctx, tx, o, m, "dues.void_closed"); err != nil {
 			return err
 		}
-		if err := store.RemoveDuesPayment(ctx, tx, pay.ID); err != nil {
+		removed, err := store.RemoveDuesPayment(ctx, tx, pay.ID)
+		if err != nil {
 			return err
+		}
+		if !removed {
+			return gone
 		}
 		return s.record(ctx, tx, a, "dues.void", "person", fmt.Sprint(person), "ok", map[string]any{"month": pay.Month.String(),
 			"amount": pay.Amount, "standard": pay.Standard, "retained": pay.Retained, "channel": pay.Channel, "paid_on": pay.PaidOn,
@@ -134,10 +138,13 @@ func (s *Service) ReopenDuesMonth(ctx context.Context, a *authz.Actor, org domai
 	return err
 }
 
-// voidable tells which of a member's payments the actor may void: those
-// collected where the actor collects dues, in a month still open there.
-func voidable(ctx context.Context, q store.Q, a *authz.Actor, pays []domain.DuesPayment) (map[domain.Month]bool, error) {
-	out := map[domain.Month]bool{}
+// paymentLocks tells, of a member's payments, which lie in a month closed
+// for their collecting organization (with the organization that closed
+// it) and which the actor may void: those collected where the actor
+// collects dues, in a month still open there.
+func paymentLocks(ctx context.Context, q store.Q, a *authz.Actor, pays []domain.DuesPayment) (voidable map[domain.Month]bool,
+	closedBy map[domain.Month]string, err error) {
+	voidable, closedBy = map[domain.Month]bool{}, map[domain.Month]string{}
 	byOrg := map[domain.OrgID][]domain.Month{}
 	for _, p := range pays {
 		byOrg[p.OrgID] = append(byOrg[p.OrgID], p.Month)
@@ -145,20 +152,21 @@ func voidable(ctx context.Context, q store.Q, a *authz.Actor, pays []domain.Dues
 	for id, months := range byOrg {
 		o, err := store.OrgByID(ctx, q, id)
 		if err != nil {
-			return nil, err
-		}
-		if !a.CanAt(authz.DuesCollect, target(o)).Allowed {
-			continue
+			return nil, nil, err
 		}
 		closed, err := store.ClosedDuesMonths(ctx, q, o.Path, slices.Min(months), slices.Max(months))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		collects := a.CanAt(authz.DuesCollect, target(o)).Allowed
 		for _, m := range months {
-			if closed[m] == "" {
-				out[m] = true
+			switch {
+			case closed[m] != "":
+				closedBy[m] = closed[m]
+			case collects:
+				voidable[m] = true
 			}
 		}
 	}
-	return out, nil
+	return voidable, closedBy, nil
 }

@@ -126,7 +126,7 @@ func TestDuesVoidPayment(t *testing.T) {
 			t.Fatalf("message args %v", e.Args)
 		}
 		d, _ = w.svc.MemberDues(ctx, mobile, p)
-		if len(d.Payments) != 1 || d.Voidable[202610] || auditCount(t, db) != n {
+		if len(d.Payments) != 1 || d.Voidable[202610] || d.ClosedBy[202610] != w.orgs["M"].Name || auditCount(t, db) != n {
 			t.Fatalf("after a refused void: payments %d voidable %v audit %d→%d", len(d.Payments), d.Voidable, n, auditCount(t, db))
 		}
 	})

@@ -29,6 +29,9 @@ type MemberDues struct {
 	// Voidable are the months whose payment the actor may void: collected
 	// where the actor collects dues, in a month still open there.
 	Voidable map[domain.Month]bool
+	// ClosedBy names, for the months whose payment lies in a month closed
+	// for its collecting organization, the organization that closed it.
+	ClosedBy map[domain.Month]string
 }
 
 // OwedMonth is a month without payment and the standard owed for it.
@@ -58,7 +61,7 @@ func (s *Service) MemberDues(ctx context.Context, a *authz.Actor, person domain.
 			d.Collectors = append(d.Collectors, o)
 		}
 	}
-	d.Voidable, err = voidable(ctx, q, a, d.Payments)
+	d.Voidable, d.ClosedBy, err = paymentLocks(ctx, q, a, d.Payments)
 	return d, err
 }
 

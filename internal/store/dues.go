@@ -157,12 +157,15 @@ func DuesPaymentOf(ctx context.Context, q Q, person domain.PersonID, m domain.Mo
 }
 
 // RemoveDuesPayment deletes one payment by id (a correction: the service
-// audits every value it held first).
-func RemoveDuesPayment(ctx context.Context, q Q, id int64) error {
-	if _, err := q.ExecContext(ctx, `DELETE FROM dues_payments WHERE id = $1`, id); err != nil {
-		return fmt.Errorf("store: remove dues payment: %w", err)
+// audits every value it held first) and reports whether it was there: a
+// second server may have removed it since it was read.
+func RemoveDuesPayment(ctx context.Context, q Q, id int64) (bool, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM dues_payments WHERE id = $1`, id)
+	if err != nil {
+		return false, fmt.Errorf("store: remove dues payment: %w", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // DuesPaymentsOf lists the payments of several members for the months

@@ -39,7 +39,8 @@ func sampleMemberDues(collect bool) service.MemberDues {
 		Standing: domain.DuesStanding{Start: 202601, Owed: 2, Streak: 1, LastPaid: 202609}}
 	if collect {
 		d.Collectors = []domain.Org{{ID: 3, Name: "新安镇党委", Side: domain.SideOrigin}, {ID: 4, Name: "灌南县驻杭州流动党委第三支部", Side: domain.SideMobile}}
-		d.Voidable = map[domain.Month]bool{202609: true, 202604: true} // August lies in a closed month
+		d.Voidable = map[domain.Month]bool{202609: true, 202604: true}
+		d.ClosedBy = map[domain.Month]string{202608: "新安镇党委"}
 	}
 	return d
 }
