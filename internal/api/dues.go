@@ -10,11 +10,30 @@ import (
 )
 
 // Party dues: the rules, an organization's dues (its grid, counts and
-// totals), closing a month, the payments its subtree collected, one
-// member's dues, setting a standard, recording a payment, and a member's
-// own dues. Amounts are whole fen ("…_fen"), months "YYYY-MM". A member
-// appears by id and name (a member's dues add the masked ID number); no
-// dues DTO carries a phone or a clear number.
+// totals), closing and reopening a month, the payments its subtree
+// collected, one member's dues, setting a standard, recording and voiding
+// a payment, and a member's own dues. Amounts are whole fen ("…_fen"),
+// months "YYYY-MM". A member appears by id and name (a member's dues add
+// the masked ID number); no dues DTO carries a phone or a clear number.
+//
+//	GET    /api/v1/dues/rules
+//	PUT    /api/v1/dues/rules                               duesRulesDTO
+//	GET    /api/v1/orgs/{id}/dues?year=&filter=&page=&limit=
+//	GET    /api/v1/orgs/{id}/dues/payments?year=
+//	POST   /api/v1/orgs/{id}/dues/closed-months              {"month": "2026-09"} → 201
+//	DELETE /api/v1/orgs/{id}/dues/closed-months/{month}      {"reason": "…"} → 204
+//	GET    /api/v1/people/{id}/dues
+//	POST   /api/v1/people/{id}/dues/standards                standardIn → 201
+//	POST   /api/v1/people/{id}/dues/payments                 paymentIn → 201
+//	DELETE /api/v1/people/{id}/dues/payments/{month}         {"reason": "…"} → 204
+//	GET    /api/v1/me/dues
+//
+// The two DELETEs are corrections and take their reason as a JSON body
+// (Content-Type: application/json), like every other write: a reason is
+// free text that may name people, and a query string ends up in proxy and
+// access logs. Reopening answers 422 for a month closed above the
+// organization (the message names it) and 409 for one not closed; voiding
+// answers 422 for a closed month and 404 for a month without a payment.
 
 func (h *Handler) registerDues(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+Prefix+"/dues/rules", h.duesRules)
@@ -22,9 +41,11 @@ func (h *Handler) registerDues(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+Prefix+"/orgs/{id}/dues", h.byID(h.orgDues))
 	mux.HandleFunc("GET "+Prefix+"/orgs/{id}/dues/payments", h.byID(h.orgDuesPayments))
 	mux.HandleFunc("POST "+Prefix+"/orgs/{id}/dues/closed-months", h.closeDuesMonth)
+	mux.HandleFunc("DELETE "+Prefix+"/orgs/{id}/dues/closed-months/{month}", h.correction(h.reopenDuesMonth))
 	mux.HandleFunc("GET "+Prefix+"/people/{id}/dues", h.byID(h.memberDues))
 	mux.HandleFunc("POST "+Prefix+"/people/{id}/dues/standards", h.setDuesStandard)
 	mux.HandleFunc("POST "+Prefix+"/people/{id}/dues/payments", h.recordDues)
+	mux.HandleFunc("DELETE "+Prefix+"/people/{id}/dues/payments/{month}", h.correction(h.voidDues))
 	mux.HandleFunc("GET "+Prefix+"/me/dues", h.ownDues)
 }
 
@@ -154,15 +175,16 @@ type standingDTO struct {
 }
 
 type memberDuesDTO struct {
-	Person       personRefDTO  `json:"person"`
-	Home         orgRefDTO     `json:"home"`
-	Mobile       *orgRefDTO    `json:"mobile,omitempty"`
-	Month        domain.Month  `json:"month"`
-	Current      *standardDTO  `json:"current,omitempty"`
-	Standards    []standardDTO `json:"standards"`
-	Payments     []paymentDTO  `json:"payments"`
-	Standing     standingDTO   `json:"standing"`
-	CollectorIDs []int64       `json:"may_collect_at,omitempty"` // organizations where the caller may record a payment
+	Person       personRefDTO   `json:"person"`
+	Home         orgRefDTO      `json:"home"`
+	Mobile       *orgRefDTO     `json:"mobile,omitempty"`
+	Month        domain.Month   `json:"month"`
+	Current      *standardDTO   `json:"current,omitempty"`
+	Standards    []standardDTO  `json:"standards"`
+	Payments     []paymentDTO   `json:"payments"`
+	Standing     standingDTO    `json:"standing"`
+	CollectorIDs []int64        `json:"may_collect_at,omitempty"` // organizations where the caller may record a payment
+	Voidable     []domain.Month `json:"may_void,omitempty"`       // months whose payment the caller may void, latest first
 }
 
 func toMemberDues(d service.MemberDues) memberDuesDTO {
@@ -188,6 +210,11 @@ func toMemberDues(d service.MemberDues) memberDuesDTO {
 	}
 	for _, o := range d.Collectors {
 		out.CollectorIDs = append(out.CollectorIDs, int64(o.ID))
+	}
+	for _, p := range d.Payments {
+		if d.Voidable[p.Month] {
+			out.Voidable = append(out.Voidable, p.Month)
+		}
 	}
 	return out
 }
@@ -332,6 +359,44 @@ func (h *Handler) closeDuesMonth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, closeMonthIn{Month: m.String()})
+}
+
+// reasonIn is the body of a correction.
+type reasonIn struct {
+	Reason string `json:"reason"`
+}
+
+// correction is a DELETE on the {id} and {month} in the path with a
+// reason in its body: it runs do and answers 204.
+func (h *Handler) correction(do func(r *http.Request, c *Caller, id int64, m domain.Month, reason string) error) http.HandlerFunc {
+	return h.byID(func(w http.ResponseWriter, r *http.Request, c *Caller, id int64) {
+		m, err := domain.ParseMonth(r.PathValue("month"))
+		if err != nil {
+			h.Fail(w, r, c.L, domain.ErrNotFound)
+			return
+		}
+		var in reasonIn
+		if !h.decode(w, r, &in) {
+			return
+		}
+		if err := do(r, c, id, m, in.Reason); err != nil {
+			h.Fail(w, r, c.L, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// voidDues removes a member's payment of a month, with the reason.
+func (h *Handler) voidDues(r *http.Request, c *Caller, id int64, m domain.Month, reason string) error {
+	_, err := h.svc.VoidDuesPayment(r.Context(), c.Principal.Actor, domain.PersonID(id), m, reason)
+	return err
+}
+
+// reopenDuesMonth removes an organization's closing of a month, with the
+// reason.
+func (h *Handler) reopenDuesMonth(r *http.Request, c *Caller, id int64, m domain.Month, reason string) error {
+	return h.svc.ReopenDuesMonth(r.Context(), c.Principal.Actor, domain.OrgID(id), m, reason)
 }
 
 type duesCellDTO struct {

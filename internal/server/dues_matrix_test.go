@@ -32,7 +32,8 @@ var duesRead = map[string][8]int{
 }
 
 // duesClose is POST /api/v1/orgs/{id}/dues/closed-months: dues:collect
-// lies where dues:read does for every role of the world.
+// lies where dues:read does for every role of the world. DELETE
+// …/closed-months/{month} (reopen) answers the same, 204 for 201.
 var duesClose = map[string][8]int{
 	//            C    T    V    M    MB   M2   H    H2
 	"county":     {201, 201, 201, 201, 201, 201, 403, 403},
@@ -64,12 +65,22 @@ func TestAPIDuesMatrix(t *testing.T) {
 				if got.StatusCode != duesClose[role][i] {
 					t.Errorf("%s closes %s of %s: %d, want %d\n%s", role, month, key, got.StatusCode, duesClose[role][i], got.body)
 				}
-				cells += 2
+				// Reopening needs what closing does: where the role closed
+				// the month it reopens it (204), elsewhere the same refusal.
+				want := duesClose[role][i]
+				if want == http.StatusCreated {
+					want = http.StatusNoContent
+				}
+				got = w.api(t, role, http.MethodDelete, path+"/closed-months/"+month, `{"reason":"误关"}`)
+				if got.StatusCode != want {
+					t.Errorf("%s reopens %s of %s: %d, want %d\n%s", role, month, key, got.StatusCode, want, got.body)
+				}
+				cells += 3
 			}
 		}
-		if cells != 2*len(matrixRoles)*len(matrixOrgs) || len(duesRead) != len(matrixRoles) || len(duesClose) != len(matrixRoles) {
+		if cells != 3*len(matrixRoles)*len(matrixOrgs) || len(duesRead) != len(matrixRoles) || len(duesClose) != len(matrixRoles) {
 			t.Fatalf("matrix has %d cells", cells)
 		}
-		t.Logf("HTTP dues matrix: %d roles × %d organizations × (GET, close) = %d cells", len(matrixRoles), len(matrixOrgs), cells)
+		t.Logf("HTTP dues matrix: %d roles × %d organizations × (GET, close, reopen) = %d cells", len(matrixRoles), len(matrixOrgs), cells)
 	})
 }

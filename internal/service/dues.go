@@ -354,12 +354,9 @@ func (s *Service) CloseDuesMonth(ctx context.Context, a *authz.Actor, org domain
 		return domain.Invalid("month", "dues.close_future", map[string]any{"Month": m.String()})
 	}
 	err := s.db.Tx(ctx, func(tx store.Tx) error {
-		o, err := s.orgFor(ctx, tx, a, org)
+		o, err := s.duesOrg(ctx, tx, a, org, authz.DuesCollect)
 		if err != nil {
 			return err
-		}
-		if !a.CanAt(authz.DuesCollect, target(o)).Allowed {
-			return domain.ErrForbidden
 		}
 		if err := store.CloseDuesMonth(ctx, tx, o.ID, m, a.Name, s.Now()); err != nil {
 			return err

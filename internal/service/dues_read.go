@@ -26,6 +26,12 @@ type MemberDues struct {
 	// Collectors are the organizations (home, mobile) where the actor may
 	// record a payment; empty for a read-only view.
 	Collectors []domain.Org
+	// Voidable are the months whose payment the actor may void: collected
+	// where the actor collects dues, in a month still open there.
+	Voidable map[domain.Month]bool
+	// ClosedBy names, for the months whose payment lies in a month closed
+	// for its collecting organization, the organization that closed it.
+	ClosedBy map[domain.Month]string
 }
 
 // OwedMonth is a month without payment and the standard owed for it.
@@ -47,11 +53,15 @@ func (s *Service) MemberDues(ctx context.Context, a *authz.Actor, person domain.
 		return d, err
 	}
 	orgs, err := duesOrgs(ctx, q, p)
+	if err != nil {
+		return d, err
+	}
 	for _, o := range orgs {
 		if a.CanAt(authz.DuesCollect, target(o)).Allowed {
 			d.Collectors = append(d.Collectors, o)
 		}
 	}
+	d.Voidable, d.ClosedBy, err = paymentLocks(ctx, q, a, d.Payments)
 	return d, err
 }
 
@@ -153,6 +163,9 @@ type OrgDues struct {
 	Total, Page, Pages                              int          // rows the filter pages through
 	Rules                                           domain.DuesRules
 	CanCollect                                      bool // may record payments and close months here
+	// Closings are the months of the year the organization itself closed
+	// (those it may reopen), read only when CanCollect.
+	Closings []store.DuesClosing
 }
 
 // DuesColumn is one month of the grid: whether it is closed (and by whom)
@@ -224,7 +237,7 @@ func (s *Service) ExportOrgDues(ctx context.Context, a *authz.Actor, org domain.
 // throttled and audited.
 func (s *Service) ExportDuesPayments(ctx context.Context, a *authz.Actor, org domain.OrgID, year int) (domain.Org, []domain.DuesPayment, error) {
 	q := s.db.Read()
-	o, err := s.duesOrg(ctx, q, a, org)
+	o, err := s.duesOrg(ctx, q, a, org, authz.DuesRead)
 	if err != nil {
 		return o, nil, err
 	}
@@ -242,13 +255,14 @@ func (s *Service) ExportDuesPayments(ctx context.Context, a *authz.Actor, org do
 	return o, list, nil
 }
 
-// duesOrg reads an organization the actor may read the dues of.
-func (s *Service) duesOrg(ctx context.Context, q store.Q, a *authz.Actor, id domain.OrgID) (domain.Org, error) {
+// duesOrg reads an organization the actor sees (not found otherwise) and
+// holds perm at (dues:read or dues:collect; forbidden otherwise).
+func (s *Service) duesOrg(ctx context.Context, q store.Q, a *authz.Actor, id domain.OrgID, perm authz.Perm) (domain.Org, error) {
 	o, err := s.orgFor(ctx, q, a, id)
 	if err != nil {
 		return o, err
 	}
-	if !a.CanAt(authz.DuesRead, target(o)).Allowed {
+	if !a.CanAt(perm, target(o)).Allowed {
 		return o, domain.ErrForbidden
 	}
 	return o, nil
@@ -274,7 +288,7 @@ func (s *Service) orgDuesMembers(ctx context.Context, a *authz.Actor, org domain
 	}
 	out.Year = q.Year
 	var err error
-	if out.Org, err = s.duesOrg(ctx, rq, a, org); err != nil {
+	if out.Org, err = s.duesOrg(ctx, rq, a, org, authz.DuesRead); err != nil {
 		return out, nil, err
 	}
 	out.CanCollect = a.CanAt(authz.DuesCollect, target(out.Org)).Allowed
@@ -283,6 +297,11 @@ func (s *Service) orgDuesMembers(ctx context.Context, a *authz.Actor, org domain
 	}
 	if err := s.duesColumns(ctx, rq, &out); err != nil {
 		return out, nil, err
+	}
+	if out.CanCollect {
+		if out.Closings, err = store.DuesClosings(ctx, rq, out.Org.ID, domain.NewMonth(q.Year, 1), domain.NewMonth(q.Year, 12)); err != nil {
+			return out, nil, err
+		}
 	}
 	members, err := store.DuesMembers(ctx, rq, store.DuesMemberQuery{Scope: a.Filter(authz.DuesRead), Org: out.Org.Path, Current: out.Month})
 	if err != nil {

@@ -144,6 +144,30 @@ func DuesPayments(ctx context.Context, q Q, person domain.PersonID) ([]domain.Du
 	return collectPayments(q.QueryContext(ctx, `SELECT `+paymentCols+paymentFrom+` WHERE d.person_id = $1 ORDER BY d.month DESC`, person))
 }
 
+// DuesPaymentOf reads a member's payment for one month (not found: none).
+func DuesPaymentOf(ctx context.Context, q Q, person domain.PersonID, m domain.Month) (domain.DuesPayment, error) {
+	list, err := collectPayments(q.QueryContext(ctx, `SELECT `+paymentCols+paymentFrom+` WHERE d.person_id = $1 AND d.month = $2`, person, m))
+	if err != nil {
+		return domain.DuesPayment{}, err
+	}
+	if len(list) == 0 {
+		return domain.DuesPayment{}, domain.ErrNotFound
+	}
+	return list[0], nil
+}
+
+// RemoveDuesPayment deletes one payment by id (a correction: the service
+// audits every value it held first) and reports whether it was there: a
+// second server may have removed it since it was read.
+func RemoveDuesPayment(ctx context.Context, q Q, id int64) (bool, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM dues_payments WHERE id = $1`, id)
+	if err != nil {
+		return false, fmt.Errorf("store: remove dues payment: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // DuesPaymentsOf lists the payments of several members for the months
 // from to to, for a grid.
 func DuesPaymentsOf(ctx context.Context, q Q, persons []domain.PersonID, from, to domain.Month) ([]domain.DuesPayment, error) {
@@ -199,4 +223,43 @@ func ClosedDuesMonths(ctx context.Context, q Q, path string, from, to domain.Mon
 		}
 	}
 	return out, rows.Err()
+}
+
+// DuesClosing is an organization's own closing of a month.
+type DuesClosing struct {
+	Month    domain.Month
+	ClosedBy string
+	ClosedAt time.Time
+}
+
+// DuesClosings lists the months from from to to that the organization
+// itself closed (not those closed above it), oldest first.
+func DuesClosings(ctx context.Context, q Q, org domain.OrgID, from, to domain.Month) ([]DuesClosing, error) {
+	rows, err := q.QueryContext(ctx, `SELECT month, closed_by, closed_at FROM dues_closed_months WHERE org_id = $1 AND month BETWEEN $2 AND $3
+		ORDER BY month`, org, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("store: dues closings: %w", err)
+	}
+	defer rows.Close()
+	var out []DuesClosing
+	for rows.Next() {
+		var c DuesClosing
+		if err := rows.Scan(&c.Month, &c.ClosedBy, &c.ClosedAt); err != nil {
+			return nil, fmt.Errorf("store: dues closings: %w", err)
+		}
+		c.ClosedAt = c.ClosedAt.UTC()
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ReopenDuesMonth removes the organization's own closing of a month and
+// reports whether there was one.
+func ReopenDuesMonth(ctx context.Context, q Q, org domain.OrgID, m domain.Month) (bool, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM dues_closed_months WHERE org_id = $1 AND month = $2`, org, m)
+	if err != nil {
+		return false, fmt.Errorf("store: reopen dues month: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }

@@ -4,12 +4,14 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"gongjian/internal/authz"
 	"gongjian/internal/domain"
 	"gongjian/internal/service"
+	"gongjian/internal/store"
 )
 
 // Party dues pages: an organization's dues (the month grid of its members,
@@ -40,6 +42,8 @@ func (h *Handler) registerDues(mux *http.ServeMux) {
 	mux.HandleFunc("GET /people/{id}/dues", h.memberDues)
 	mux.HandleFunc("POST /people/{id}/dues/standard", h.setDuesStandard)
 	mux.HandleFunc("POST /people/{id}/dues/payments", h.recordDues)
+	mux.HandleFunc("POST /people/{id}/dues/payments/{month}/void", h.voidDues)
+	mux.HandleFunc("POST /orgs/{id}/dues/closed/{month}/reopen", h.reopenDuesMonth)
 }
 
 // yuanText shows fen as yuan with two decimals: 12345 → "123.45".
@@ -133,6 +137,8 @@ type duesOrgData struct {
 	Years     []int
 	Filters   []service.DuesFilter
 	Close     *Form
+	Reopen    *Form        // a refused reopening, shown on the row of ReopenMon
+	ReopenMon domain.Month // the month of Reopen
 	CanRules  bool
 	Query     string // year and filter, for the exports and the pager
 	PrevURL   string
@@ -146,6 +152,63 @@ func (d duesOrgData) FilterKey(f service.DuesFilter) string {
 		return "web.dues.filter_all"
 	}
 	return "web.dues.filter_" + string(f)
+}
+
+// ReopenFold is the folded form that reopens month m, with the refused
+// one's values and errors when it was m's. It posts with the page's year
+// and filter, so that a refusal shows the same page.
+func (d duesOrgData) ReopenFold(p Page, m domain.Month) reasonFold {
+	return newReasonFold(p, d.Reopen, d.ReopenMon, m, orgURL(d.D.Org.ID)+"/dues/closed/"+m.String()+"/reopen?"+d.Query, "web.dues.reopen")
+}
+
+// ReopenRefused is the message of a refused reopening whose month has no
+// row here (closed above, not closed): shown above the closed months.
+func (d duesOrgData) ReopenRefused() string {
+	if d.Reopen == nil || slices.ContainsFunc(d.D.Closings, func(c store.DuesClosing) bool { return c.Month == d.ReopenMon }) {
+		return ""
+	}
+	return d.Reopen.message()
+}
+
+// message is a refused form's message for the whole form, else that of
+// its reason field.
+func (f *Form) message() string {
+	if f.Error != "" {
+		return f.Error
+	}
+	return f.Errors["reason"]
+}
+
+// reasonFold is a correction folded in a table row (partials/dues.html):
+// one required reason and a button, posted to Action once the browser
+// has confirmed. Key names the catalogue entries: Key (the summary),
+// Key_reason, Key_hint, Key_submit and Key_confirm (with the Month).
+type reasonFold struct {
+	L      Localizer
+	CSRF   string
+	Form   *Form
+	Action string
+	Month  domain.Month
+	Key    string
+	ID     string // the reason field's id, unique on the page
+}
+
+// newReasonFold is the fold of month m, holding refused when it is
+// refusedMonth's form.
+func newReasonFold(p Page, refused *Form, refusedMonth, m domain.Month, action, key string) reasonFold {
+	f := refused
+	if f == nil || refusedMonth != m {
+		f = blankForm()
+	}
+	return reasonFold{L: p.L, CSRF: p.CSRF, Form: f, Action: action, Month: m, Key: key,
+		ID: key[strings.LastIndexByte(key, '.')+1:] + "-" + m.String()}
+}
+
+// orgDuesForms are the organization page's forms that came back refused
+// (nil: blank).
+type orgDuesForms struct {
+	Close, Reopen *Form
+	ReopenMon     domain.Month
 }
 
 // orgDuesQuery reads the page's year, filter and page from the address.
@@ -164,12 +227,12 @@ func orgDuesQuery(r *http.Request) (service.OrgDuesQuery, error) {
 }
 
 func (h *Handler) orgDues(w http.ResponseWriter, r *http.Request) {
-	h.showOrgDues(w, r, http.StatusOK, nil)
+	h.showOrgDues(w, r, http.StatusOK, orgDuesForms{})
 }
 
 // showOrgDues renders the dues page of the organization in the path, with
-// a close form that came back refused (or a blank one).
-func (h *Handler) showOrgDues(w http.ResponseWriter, r *http.Request, status int, closeForm *Form) {
+// the forms that came back refused (or blank ones).
+func (h *Handler) showOrgDues(w http.ResponseWriter, r *http.Request, status int, forms orgDuesForms) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)
@@ -187,7 +250,7 @@ func (h *Handler) showOrgDues(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	data := duesOrgData{D: d, Filters: []service.DuesFilter{service.DuesAll, service.DuesUnpaid, service.DuesArrears, service.DuesLapsed},
-		Close: closeForm, CanRules: a.Can(authz.DuesRules).Allowed}
+		Close: forms.Close, Reopen: forms.Reopen, ReopenMon: forms.ReopenMon, CanRules: a.Can(authz.DuesRules).Allowed}
 	for y := d.Month.Year() + 1; y >= d.Month.Year()-5; y-- {
 		data.Years = append(data.Years, y)
 	}
@@ -241,9 +304,37 @@ func (h *Handler) closeDuesMonth(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.Fail(v.L, err, "month")
-		h.showOrgDues(w, r, StatusOf(domain.CodeOf(err)), f)
+		h.showOrgDues(w, r, StatusOf(domain.CodeOf(err)), orgDuesForms{Close: f})
 		return
 	}
 	h.flash(w, "web.dues.closed_flash")
 	redirect(w, r, orgURL(domain.OrgID(id))+"/dues")
+}
+
+// reopenDuesMonth removes the closing of the month in the path by the
+// organization in the path, with a reason.
+func (h *Handler) reopenDuesMonth(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	m, err := domain.ParseMonth(r.PathValue("month"))
+	if err != nil {
+		h.fail(w, r, domain.ErrNotFound)
+		return
+	}
+	v := h.visit(r)
+	f := newForm(r, "reason")
+	if err := h.svc.ReopenDuesMonth(r.Context(), v.Principal.Actor, domain.OrgID(id), m, f.Get("reason")); err != nil {
+		if !formError(err) {
+			h.fail(w, r, err)
+			return
+		}
+		f.Fail(v.L, err, "reason")
+		h.showOrgDues(w, r, StatusOf(domain.CodeOf(err)), orgDuesForms{Reopen: f, ReopenMon: m})
+		return
+	}
+	h.flash(w, "web.dues.reopened_flash", "Month", m.String())
+	redirect(w, r, orgURL(domain.OrgID(id))+"/dues?year="+strconv.Itoa(m.Year()))
 }

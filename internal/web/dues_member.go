@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"gongjian/internal/domain"
 	"gongjian/internal/service"
@@ -17,6 +18,8 @@ type duesMemberData struct {
 	D        service.MemberDues
 	Pay      *Form
 	Standard *Form
+	Void     *Form        // a refused void, shown on the row of VoidMonth
+	VoidMon  domain.Month // the month of Void
 	Bases    []domain.DuesBasis
 	Channels []domain.PayChannel
 	Payable  []domain.Month // months a payment may name: owed ones, oldest first
@@ -29,8 +32,28 @@ func (d duesMemberData) Card(l Localizer) duesCard { return duesCard{L: l, D: &d
 // BackPayFrom is the oldest month paid without the secretary's reason.
 func (d duesMemberData) BackPayFrom() domain.Month { return d.D.Month.Add(-d.D.Rules.BackPayMonths) }
 
+// VoidFold is the folded form that voids the payment of month m, with
+// the refused one's values and errors when it was m's.
+func (d duesMemberData) VoidFold(p Page, m domain.Month) reasonFold {
+	return newReasonFold(p, d.Void, d.VoidMon, m, "/people/"+strconv.FormatInt(int64(d.D.Person.ID), 10)+"/dues/payments/"+m.String()+"/void",
+		"web.dues.void")
+}
+
+// VoidRefused is the message of a refused void whose row offers no form
+// (a month closed meanwhile, a payment gone): shown above the payments.
+func (d duesMemberData) VoidRefused() string {
+	if d.Void == nil || d.D.Voidable[d.VoidMon] {
+		return ""
+	}
+	return d.Void.message()
+}
+
 // duesMemberForms are the page's forms; nil ones are filled with defaults.
-type duesMemberForms struct{ Pay, Standard *Form }
+// VoidMon is the month whose void form Void is.
+type duesMemberForms struct {
+	Pay, Standard, Void *Form
+	VoidMon             domain.Month
+}
 
 var (
 	payFields      = []string{"amount", "channel", "paid_on", "side", "hardship", "backpay", "note"}
@@ -54,7 +77,7 @@ func (h *Handler) showMemberDues(w http.ResponseWriter, r *http.Request, status 
 		h.fail(w, r, err)
 		return
 	}
-	data := duesMemberData{D: d, Pay: forms.Pay, Standard: forms.Standard, Bases: domain.DuesBases(), Channels: domain.PayChannels(),
+	data := duesMemberData{D: d, Pay: forms.Pay, Standard: forms.Standard, Void: forms.Void, VoidMon: forms.VoidMon, Bases: domain.DuesBases(), Channels: domain.PayChannels(),
 		Checked: map[domain.Month]bool{}}
 	for _, u := range d.Unpaid {
 		data.Payable = append(data.Payable, u.Month)
@@ -130,11 +153,26 @@ func (h *Handler) setDuesStandard(w http.ResponseWriter, r *http.Request) {
 		})
 }
 
+// voidDues removes the payment of the month in the path, with a reason,
+// so that it can be recorded again.
+func (h *Handler) voidDues(w http.ResponseWriter, r *http.Request) {
+	m, err := domain.ParseMonth(r.PathValue("month"))
+	if err != nil {
+		h.fail(w, r, domain.ErrNotFound)
+		return
+	}
+	h.duesAction(w, r, []string{"reason"}, func(f *Form) duesMemberForms { return duesMemberForms{Void: f, VoidMon: m} },
+		"web.dues.voided_flash", func(id domain.PersonID, f *Form, _ *formReader) error {
+			_, err := h.svc.VoidDuesPayment(r.Context(), h.principal(r).Actor, id, m, f.Get("reason"))
+			return err
+		}, "Month", m.String())
+}
+
 // duesAction runs one form of the member's dues page: done, the browser
 // goes back to the page with flash; refused for a reason that belongs on
 // the form, the page comes back with it.
 func (h *Handler) duesAction(w http.ResponseWriter, r *http.Request, fields []string, slot func(*Form) duesMemberForms, flash string,
-	do func(id domain.PersonID, f *Form, p *formReader) error) {
+	do func(id domain.PersonID, f *Form, p *formReader) error, flashArgs ...string) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		h.fail(w, r, err)
@@ -151,6 +189,6 @@ func (h *Handler) duesAction(w http.ResponseWriter, r *http.Request, fields []st
 		h.showMemberDues(w, r, StatusOf(domain.CodeOf(err)), slot(f))
 		return
 	}
-	h.flash(w, flash)
+	h.flash(w, flash, flashArgs...)
 	redirect(w, r, duesPersonURL(domain.PersonID(id)))
 }

@@ -39,6 +39,8 @@ func sampleMemberDues(collect bool) service.MemberDues {
 		Standing: domain.DuesStanding{Start: 202601, Owed: 2, Streak: 1, LastPaid: 202609}}
 	if collect {
 		d.Collectors = []domain.Org{{ID: 3, Name: "新安镇党委", Side: domain.SideOrigin}, {ID: 4, Name: "灌南县驻杭州流动党委第三支部", Side: domain.SideMobile}}
+		d.Voidable = map[domain.Month]bool{202609: true, 202604: true}
+		d.ClosedBy = map[domain.Month]string{202608: "新安镇党委"}
 	}
 	return d
 }
@@ -48,7 +50,8 @@ func sampleMemberDues(collect bool) service.MemberDues {
 func sampleOrgDues() service.OrgDues {
 	d := service.OrgDues{Org: domain.Org{ID: 4, Name: "灌南县驻杭州流动党委", Side: domain.SideMobile}, Year: 2026, Month: 202611,
 		Members: 3, Due: 2, Paid: 1, Unpaid: 1, Arrears: 2, NoStandard: 1, Collected: 36000, Retained: 18000, Total: 150, Page: 1, Pages: 2,
-		Rules: domain.DefaultDuesRules(), CanCollect: true}
+		Rules: domain.DefaultDuesRules(), CanCollect: true, Closings: []store.DuesClosing{
+			{Month: 202609, ClosedBy: "hangzhou", ClosedAt: at}, {Month: 202610, ClosedBy: "<b>gongshu</b>", ClosedAt: at}}}
 	for _, m := range domain.MonthsOf(2026) {
 		c := service.DuesColumn{Month: m, Future: m > 202611, Current: m == 202611}
 		if m == 202609 {
@@ -85,7 +88,8 @@ func sampleOrgDues() service.OrgDues {
 
 func duesSamples() map[string][]any {
 	org := sampleOrgDues()
-	empty := service.OrgDues{Org: org.Org, Year: 2025, Month: 202611, Columns: org.Columns, Total: 0, Page: 1, Pages: 1, Rules: org.Rules}
+	empty := service.OrgDues{Org: org.Org, Year: 2025, Month: 202611, Columns: org.Columns, Total: 0, Page: 1, Pages: 1, Rules: org.Rules,
+		CanCollect: true}
 	years := []int{2027, 2026, 2025}
 	filters := []service.DuesFilter{service.DuesAll, service.DuesUnpaid, service.DuesArrears, service.DuesLapsed}
 	rules := domain.DefaultDuesRules()
@@ -100,6 +104,10 @@ func duesSamples() map[string][]any {
 			duesOrgData{D: org, Years: years, Filters: filters, Close: form(map[string]string{"month": "2026-10"}, nil, ""), CanRules: true,
 				Query: "year=2026", NextURL: "/orgs/4/dues?page=2&year=2026", MonthOpts: []domain.Month{202611, 202610, 202609}},
 			duesOrgData{D: empty, Years: years, Filters: filters, Close: form(nil, map[string]string{"month": "已经关账"}, ""), Query: "year=2025"},
+			duesOrgData{D: org, Years: years, Filters: filters, Close: form(nil, nil, ""), Query: "year=2026&filter=lapsed",
+				Reopen: form(map[string]string{"reason": "<script>误关</script>"}, map[string]string{"reason": "请填写原因"}, "上级已关账"), ReopenMon: 202610},
+			duesOrgData{D: org, Years: years, Filters: filters, Close: form(nil, nil, ""), Query: "year=2026",
+				Reopen: form(nil, nil, "2026-11 是 流动党委 关的账"), ReopenMon: 202611},
 		},
 		"dues_member": {
 			duesMemberData{D: member, Pay: form(map[string]string{"channel": "wechat", "side": "mobile", "paid_on": "2026-11-29"}, nil, ""),
@@ -108,6 +116,11 @@ func duesSamples() map[string][]any {
 			duesMemberData{D: member, Pay: form(map[string]string{"amount": "12x"}, map[string]string{"months": "请选择月份", "amount": "金额不对"},
 				"广州已关账"), Standard: form(nil, map[string]string{"income": "请填写"}, ""), Bases: domain.DuesBases(),
 				Channels: domain.PayChannels(), Checked: map[domain.Month]bool{}},
+			duesMemberData{D: member, Pay: form(nil, nil, ""), Standard: form(nil, nil, ""), Bases: domain.DuesBases(), Channels: domain.PayChannels(),
+				Checked: map[domain.Month]bool{}, Void: form(map[string]string{"reason": "记错了<月份>"}, map[string]string{"reason": "最多 200 个字"},
+					"组织已对 2026-09 关账"), VoidMon: 202609},
+			duesMemberData{D: member, Pay: form(nil, nil, ""), Standard: form(nil, nil, ""), Bases: domain.DuesBases(), Channels: domain.PayChannels(),
+				Checked: map[domain.Month]bool{}, Void: form(nil, nil, "流动党委已对 2026-08 关账，请先重新开放该月。"), VoidMon: 202608},
 			duesMemberData{D: sampleMemberDues(false), Pay: form(nil, nil, ""), Standard: form(nil, nil, ""), Checked: map[domain.Month]bool{}},
 			duesMemberData{D: service.MemberDues{Person: samplePeople()[1].Person, Month: 202611, Rules: rules,
 				Collectors: []domain.Org{{ID: 3, Name: "新安镇党委", Side: domain.SideOrigin}}}, Pay: form(nil, nil, ""), Standard: form(nil, nil, ""),
