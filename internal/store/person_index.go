@@ -145,23 +145,38 @@ func eachCount(ctx context.Context, tx Tx, query string, scan func(*sql.Rows) er
 
 // readStale reads the next batch of stale people that still exist.
 func readStale(ctx context.Context, tx Tx, after int64) ([]staleRow, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.name, p.pinyin, p.initials, p.sort_key, p.city_code, COALESCE(m.status, ''),
-		oo.path, ho.path, mo.path
-		FROM person_stale s JOIN persons p ON p.id = s.person_id JOIN orgs oo ON oo.id = p.origin_org_id
-		LEFT JOIN memberships m ON m.person_id = p.id
-		LEFT JOIN orgs ho ON ho.id = m.home_org_id
-		LEFT JOIN orgs mo ON mo.id = m.mobile_org_id
+	rows, err := tx.QueryContext(ctx, `SELECT `+indexSourceCols+` FROM person_stale s JOIN persons p ON p.id = s.person_id`+indexSourceJoins+`
 		WHERE s.person_id > $1 ORDER BY s.person_id LIMIT $2`, after, syncBatch)
 	if err != nil {
 		return nil, fmt.Errorf("store: person index: %w", err)
 	}
+	out, err := scanIndexSource(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: person index: %w", err)
+	}
+	return out, nil
+}
+
+// What the index is computed from: a person, the membership's status and
+// the paths of the origin, home and mobile organizations.
+const (
+	indexSourceCols = `p.id, p.name, p.pinyin, p.initials, p.sort_key, p.city_code, COALESCE(m.status, ''),
+		oo.path, ho.path, mo.path`
+	indexSourceJoins = ` JOIN orgs oo ON oo.id = p.origin_org_id
+		LEFT JOIN memberships m ON m.person_id = p.id
+		LEFT JOIN orgs ho ON ho.id = m.home_org_id
+		LEFT JOIN orgs mo ON mo.id = m.mobile_org_id`
+)
+
+// scanIndexSource reads rows of indexSourceCols and closes them.
+func scanIndexSource(rows *sql.Rows) ([]staleRow, error) {
 	defer rows.Close()
 	var out []staleRow
 	for rows.Next() {
 		var r staleRow
 		if err := rows.Scan(&r.id, &r.name, &r.pinyin, &r.initials, &r.sortKey, &r.city, &r.status, &r.origin, &r.home,
 			&r.mobile); err != nil {
-			return nil, fmt.Errorf("store: person index: %w", err)
+			return nil, err
 		}
 		out = append(out, r)
 	}

@@ -424,3 +424,58 @@ func (w *queryWorld) checkCounts(t *testing.T, db *store.DB, f store.PersonQuery
 		t.Fatalf("counts by city %+v:\n got %v\nwant %v", f, gotCity, wantCity)
 	}
 }
+
+// CheckPersonIndex (which storetest runs after every test) passes on the
+// index the triggers keep, and names what differs when a row is lost,
+// added or miscounted behind their back; each damage is undone after.
+func TestCheckPersonIndexFindsDifferences(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		buildQueryWorld(t, db, rand.New(rand.NewPCG(3, 5)))
+		if err := store.CheckPersonIndex(ctx, db.Read()); err != nil {
+			t.Fatal(err)
+		}
+		var org, id int64
+		var key, status, city string
+		if err := db.Read().QueryRowContext(ctx, `SELECT org_id, sort_key, person_id, status, city_code FROM person_reach
+			ORDER BY person_id LIMIT 1`).Scan(&org, &key, &id, &status, &city); err != nil {
+			t.Fatal(err)
+		}
+		exec := func(query string, args ...any) {
+			t.Helper()
+			if err := db.Tx(ctx, func(tx store.Tx) error {
+				_, err := tx.ExecContext(ctx, query, args...)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range []struct {
+			damage, repair string
+			args           []any
+			want           string
+		}{
+			{`DELETE FROM person_reach WHERE org_id = $1 AND sort_key = $2 AND person_id = $3 AND status = $4 AND city_code = $5`,
+				`INSERT INTO person_reach (org_id, sort_key, person_id, status, city_code) VALUES ($1, $2, $3, $4, $5)`,
+				[]any{org, key, id, status, city}, "reach"},
+			{`INSERT INTO person_terms (term, sort_key, person_id) VALUES ('不', $1, $2)`,
+				`DELETE FROM person_terms WHERE term = '不' AND sort_key = $1 AND person_id = $2`, []any{key, id}, "terms"},
+			{`UPDATE person_counts SET n = n + 1 WHERE org_id = $1 AND status = $2`,
+				`UPDATE person_counts SET n = n - 1 WHERE org_id = $1 AND status = $2`, []any{org, status}, "counts"},
+			{`UPDATE person_city_counts SET n = n - 1 WHERE org_id = 0 AND status = $1 AND city_code = $2`,
+				`UPDATE person_city_counts SET n = n + 1 WHERE org_id = 0 AND status = $1 AND city_code = $2`, []any{status, city}, "city"},
+			{`INSERT INTO person_term_counts (term, n) VALUES ('不', 1)`, `DELETE FROM person_term_counts WHERE term = '不'`, nil,
+				"term_counts"},
+		} {
+			exec(c.damage, c.args...)
+			err := store.CheckPersonIndex(ctx, db.Read())
+			if err == nil || !strings.Contains(err.Error(), c.want+" [") {
+				t.Errorf("after %q: %v, want a difference in %s", c.damage, err, c.want)
+			}
+			exec(c.repair, c.args...)
+			if err := store.CheckPersonIndex(ctx, db.Read()); err != nil {
+				t.Fatalf("after %q: %v", c.repair, err)
+			}
+		}
+	})
+}
