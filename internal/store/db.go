@@ -194,6 +194,26 @@ func (db *DB) Tx(ctx context.Context, fn func(tx Tx) error) error {
 	return err
 }
 
+type deferIndexKey struct{}
+
+// DeferPersonIndex returns a context whose transactions leave the people
+// they write marked stale instead of indexing them before they commit: a
+// bulk load that runs many transactions (the demo) indexes everyone once
+// at its end with IndexPersons, in bulk, far faster than batch by batch.
+// Until then the people queries (lists, searches, counts) do not see the
+// people written: use it only where nothing reads them meanwhile. Whatever
+// is left stale (a load cut short) is indexed by the next transaction
+// that is not deferred; Migrate runs one at every start.
+func DeferPersonIndex(ctx context.Context) context.Context {
+	return context.WithValue(ctx, deferIndexKey{}, true)
+}
+
+// IndexPersons indexes every person left stale by deferred transactions,
+// in one transaction.
+func (db *DB) IndexPersons(ctx context.Context) error {
+	return db.Tx(context.WithValue(ctx, deferIndexKey{}, false), func(Tx) error { return nil })
+}
+
 func (db *DB) tx(ctx context.Context, fn func(tx Tx) error) (err error) {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -212,9 +232,12 @@ func (db *DB) tx(ctx context.Context, fn func(tx Tx) error) (err error) {
 	if err = fn(t); err != nil {
 		return err
 	}
-	// The people index follows what fn changed, in the same transaction.
-	if err = syncPersons(ctx, t); err != nil {
-		return err
+	// The people index follows what fn changed, in the same transaction,
+	// unless a bulk load put it off (DeferPersonIndex).
+	if deferred, _ := ctx.Value(deferIndexKey{}).(bool); !deferred {
+		if err = syncPersons(ctx, t); err != nil {
+			return err
+		}
 	}
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)

@@ -20,10 +20,19 @@ func CheckPersonIndex(ctx context.Context, q Q) error {
 	if err != nil {
 		return fmt.Errorf("store: check person index: %w", err)
 	}
-	people, err := scanIndexSource(rows)
-	if err != nil {
+	defer rows.Close()
+	var people []staleRow
+	for rows.Next() {
+		r, err := scanIndexSource(rows)
+		if err != nil {
+			return fmt.Errorf("store: check person index: %w", err)
+		}
+		people = append(people, r)
+	}
+	if err := rows.Err(); err != nil {
 		return fmt.Errorf("store: check person index: %w", err)
 	}
+	rows.Close()
 	want := map[string]map[string]int64{"reach": {}, "terms": {}, "counts": {}, "city": {}, "term_counts": {}, "stale": {}}
 	for _, r := range people {
 		want["counts"][indexKey(0, r.status)]++

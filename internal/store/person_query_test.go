@@ -26,15 +26,17 @@ import (
 // a deletion, a merge that moves a subtree) — and random queries must
 // list and count exactly what the answer says, page by page.
 
-// queryWorld is the organizations of the test register by name.
+// queryWorld is the organizations of the test register by name, and
+// person draws the i-th random person of it.
 type queryWorld struct {
-	orgs map[string]domain.Org
+	orgs   map[string]domain.Org
+	person func(i int) store.PersonRow
 }
 
 var queryNames = []string{"王", "李", "张", "王", "欧阳", "单", "刘"}
 var queryGiven = []rune("伟芳伟明华王丽强")
 
-func buildQueryWorld(t *testing.T, db *store.DB, r *rand.Rand) *queryWorld {
+func buildQueryWorld(t testing.TB, db *store.DB, r *rand.Rand) *queryWorld {
 	t.Helper()
 	ctx := context.Background()
 	w := &queryWorld{orgs: map[string]domain.Org{}}
@@ -67,7 +69,7 @@ func buildQueryWorld(t *testing.T, db *store.DB, r *rand.Rand) *queryWorld {
 		domain.StatusActivist}
 	cities := []string{"330100", "320500", "", "310000"}
 	employers := []string{"杭州建工", "苏州精密", "个体"}
-	person := func(i int) store.PersonRow {
+	w.person = func(i int) store.PersonRow {
 		name := queryNames[r.IntN(len(queryNames))] + string(queryGiven[r.IntN(len(queryGiven))])
 		if r.IntN(2) == 0 {
 			name += string(queryGiven[r.IntN(len(queryGiven))])
@@ -90,7 +92,7 @@ func buildQueryWorld(t *testing.T, db *store.DB, r *rand.Rand) *queryWorld {
 	// One by one, then in bulk.
 	if err := db.Tx(ctx, func(tx store.Tx) error {
 		for i := range 120 {
-			if _, err := store.CreatePerson(ctx, tx, person(i), importNow); err != nil {
+			if _, err := store.CreatePerson(ctx, tx, w.person(i), importNow); err != nil {
 				return err
 			}
 		}
@@ -100,7 +102,7 @@ func buildQueryWorld(t *testing.T, db *store.DB, r *rand.Rand) *queryWorld {
 	}
 	var bulk []store.PersonRow
 	for i := 120; i < 320; i++ {
-		bulk = append(bulk, person(i))
+		bulk = append(bulk, w.person(i))
 	}
 	if err := db.Tx(ctx, func(tx store.Tx) error {
 		_, err := store.InsertPersons(ctx, tx, bulk, "imported", "{}", "test", domain.NewDate(2026, 1, 1), importNow)
@@ -477,5 +479,70 @@ func TestCheckPersonIndexFindsDifferences(t *testing.T) {
 				t.Fatalf("after %q: %v", c.repair, err)
 			}
 		}
+	})
+}
+
+// The bulk path of the index — the indexes by person dropped and built
+// again when a pass writes as many people as the index holds — gives the
+// same index as the row-by-row one, and so does a load whose
+// transactions put the index off until IndexPersons.
+func TestPersonIndexInBulk(t *testing.T) {
+	defer store.SetIndexBulk(40)()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		exact := func(step string) {
+			t.Helper()
+			if err := store.CheckPersonIndex(ctx, db.Read()); err != nil {
+				t.Fatalf("after %s: %v", step, err)
+			}
+			// The secondary indexes are all there.
+			query := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+				AND tbl_name IN ('person_reach', 'person_terms')`
+			if db.Dialect() == store.Postgres {
+				query = `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()
+					AND tablename IN ('person_reach', 'person_terms') AND indexname NOT LIKE '%_pkey'`
+			}
+			var n int
+			if err := db.Read().QueryRowContext(ctx, query).Scan(&n); err != nil || n != 3 {
+				t.Fatalf("after %s: %d secondary indexes (%v), want 3", step, n, err)
+			}
+		}
+		r := rand.New(rand.NewPCG(5, 8))
+		w := buildQueryWorld(t, db, r) // 120 into an empty index, then 200 more
+		exact("two bulk passes")
+		w.mutate(t, db)
+		exact("the changes")
+
+		everyone := store.PersonQuery{Scope: authz.OrgFilter{Prefixes: []string{"/"}}}
+		before, err := store.CountPersons(ctx, db.Read(), everyone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deferred := store.DeferPersonIndex(ctx)
+		for batch := range 3 {
+			var people []store.PersonRow
+			for i := range 30 {
+				people = append(people, w.person(1000+30*batch+i))
+			}
+			if err := db.Tx(deferred, func(tx store.Tx) error {
+				_, err := store.InsertPersons(deferred, tx, people, "imported", "{}", "test", domain.NewDate(2026, 1, 1), importNow)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Put off: the queries do not see them yet.
+		if n, err := store.CountPersons(ctx, db.Read(), everyone); err != nil || n != before {
+			t.Fatalf("%d people counted while the index is put off (%v), want %d", n, err, before)
+		}
+		if err := db.IndexPersons(deferred); err != nil {
+			t.Fatal(err)
+		}
+		exact("a deferred load")
+		if n, err := store.CountPersons(ctx, db.Read(), everyone); err != nil || n != before+90 {
+			t.Fatalf("%d people counted after IndexPersons (%v), want %d", n, err, before+90)
+		}
+		w.gather(t, db)
+		exact("gathering")
 	})
 }
