@@ -10,7 +10,10 @@
 #   CLIENTS=16 DURATION=10s WARMUP=2s WORK=/tmp/x bench/people.sh postgres 200000 1000000
 #
 # PostgreSQL: a fresh database gongjian_people_N on 127.0.0.1 (createdb,
-# user postgres, as the tests use); PGHOST, PGPORT, PGUSER override.
+# user postgres, as the tests use), dropped after its run unless KEEP=1;
+# PGHOST, PGPORT, PGUSER override. The load time of each size and the
+# load average (`uptime`) before and after every run go into the table:
+# other work on the machine takes the server's CPU.
 # The load tool runs on the same machine as the server and takes its
 # share of the CPU: the figures are a lower bound of the server alone.
 set -euo pipefail
@@ -49,6 +52,7 @@ stop() {
 trap stop EXIT
 
 results="$work/results.md"
+notes=()
 {
 	echo "## $(date +%F) — people queries over HTTP ($kind)"
 	echo
@@ -72,9 +76,12 @@ for n in $sizes; do
 	common=(--db "$db" --secret-file "$key" --lang en)
 
 	echo "loading the demo with $n people" >&2
+	before=$(cut -d' ' -f1-3 /proc/loadavg)
 	start=$(date +%s)
 	"$gj" demo --load-only --people "$n" "${common[@]}" >/dev/null
-	echo "loaded in $(($(date +%s) - start)) s" >&2
+	loaded="$kind, $n people: demo loaded in $(($(date +%s) - start)) s (load average before $before, after $(cut -d' ' -f1-3 /proc/loadavg))"
+	echo "$loaded" >&2
+	notes+=("$loaded")
 
 	for account in county hangzhou; do
 		"$gj" user token "$account" --label "people benchmark" --days 1 "${common[@]}" >"$work/$account.token"
@@ -99,7 +106,9 @@ for n in $sizes; do
 		before=$(cut -d' ' -f1-3 /proc/loadavg)
 		"$work/peopleload" run -url "http://$addr" -token-file "$work/$account.token" -people "$n" -clients "$clients" \
 			-duration "$duration" -warmup "$warmup" -label "$kind $n $account" >"$work/run-$kind-$n-$account.md"
-		echo "load average before $before, after $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+		note="$kind, $n people, $account: load average before $before, after $(cut -d' ' -f1-3 /proc/loadavg)"
+		echo "$note" >&2
+		notes+=("$note")
 		# One header for the whole table.
 		if ! grep -q '^| scope' "$results"; then
 			head -2 "$work/run-$kind-$n-$account.md" >>"$results"
@@ -107,7 +116,16 @@ for n in $sizes; do
 		tail -n +3 "$work/run-$kind-$n-$account.md" >>"$results"
 	done
 	stop
+	if [ "$kind" = postgres ] && [ -z "${KEEP:-}" ]; then
+		dropdb --if-exists "$name"
+	fi
 done
 
+{
+	echo
+	for note in "${notes[@]}"; do
+		echo "- $note"
+	done
+} >>"$results"
 cat "$results"
 echo "results in $results" >&2

@@ -74,20 +74,27 @@ const personJoins = ` JOIN orgs oo ON oo.id = p.origin_org_id
 
 func scanPerson(row interface{ Scan(...any) error }) (PersonRow, error) {
 	var p PersonRow
+	err := scanPersonThen(row, &p)
+	return p, err
+}
+
+// scanPersonThen scans personCols into p, and the columns after them
+// into more.
+func scanPersonThen(row interface{ Scan(...any) error }, p *PersonRow, more ...any) error {
 	var idMasked, phoneMasked string
 	var status, homeName, mobileName, certNo, contact sql.NullString
 	var homeID, mobileID, mVersion sql.NullInt64
 	var joined, full, certTo, certFrom, lastContact, contactOn domain.Date
-	err := row.Scan(&p.ID, &p.Name, &p.Pinyin, &p.Initials, &p.SortKey, &p.Gender, &p.Ethnicity, &p.IDSealed, &idMasked, &p.BirthOn,
-		&p.PhoneSealed, &phoneMasked, &p.Education, &p.HometownCode, &p.HometownVillage, &p.LeftHomeOn, &p.CityCode, &p.DistrictCode,
-		&p.Address, &p.Employer, &p.EmployerUSCC, &p.Industry, &p.Occupation, &p.OriginOrgID, &p.OriginOrgName, &p.CreatedAt,
-		&p.UpdatedAt, &p.Version, &status, &joined, &full, &homeID, &homeName, &mobileID, &mobileName, &certNo, &certTo, &mVersion,
-		&certFrom, &lastContact, &contact, &contactOn)
+	err := row.Scan(append([]any{&p.ID, &p.Name, &p.Pinyin, &p.Initials, &p.SortKey, &p.Gender, &p.Ethnicity, &p.IDSealed, &idMasked,
+		&p.BirthOn, &p.PhoneSealed, &phoneMasked, &p.Education, &p.HometownCode, &p.HometownVillage, &p.LeftHomeOn, &p.CityCode,
+		&p.DistrictCode, &p.Address, &p.Employer, &p.EmployerUSCC, &p.Industry, &p.Occupation, &p.OriginOrgID, &p.OriginOrgName,
+		&p.CreatedAt, &p.UpdatedAt, &p.Version, &status, &joined, &full, &homeID, &homeName, &mobileID, &mobileName, &certNo, &certTo,
+		&mVersion, &certFrom, &lastContact, &contact, &contactOn}, more...)...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, domain.ErrNotFound
+		return domain.ErrNotFound
 	}
 	if err != nil {
-		return p, fmt.Errorf("store: scan person: %w", err)
+		return fmt.Errorf("store: scan person: %w", err)
 	}
 	p.IDNumber, p.Phone = domain.Masked(idMasked), domain.Masked(phoneMasked)
 	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
@@ -97,7 +104,7 @@ func scanPerson(row interface{ Scan(...any) error }) (PersonRow, error) {
 			MobileOrgName: mobileName.String, CertificateNo: certNo.String, CertificateTo: certTo, Version: mVersion.Int64,
 			CertificateFrom: certFrom, LastContactOn: lastContact, ContactState: domain.ContactState(contact.String), ContactStateOn: contactOn}
 	}
-	return p, nil
+	return nil
 }
 
 // PersonByID reads one person. The caller checks the scope on the
@@ -106,25 +113,26 @@ func PersonByID(ctx context.Context, q Q, id domain.PersonID) (PersonRow, error)
 	return scanPerson(q.QueryRowContext(ctx, `SELECT `+personCols+personFrom+` WHERE p.id = $1`, id))
 }
 
-// PersonPaths are the organization paths a person belongs to: the origin
-// organization, and for members the home and mobile organizations.
-func PersonPaths(ctx context.Context, q Q, id domain.PersonID) ([]string, error) {
+// PersonWithPaths reads one person and the organization paths it belongs
+// to: the origin organization, and for members the home and mobile
+// organizations, for the caller to check its scope on, in one query (a
+// request for one person is mostly this query).
+func PersonWithPaths(ctx context.Context, q Q, id domain.PersonID) (PersonRow, []string, error) {
 	var origin string
 	var home, mobile sql.NullString
-	err := q.QueryRowContext(ctx, `SELECT oo.path, ho.path, mo.path`+personFrom+` WHERE p.id = $1`, id).Scan(&origin, &home, &mobile)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, domain.ErrNotFound
-	}
+	var p PersonRow
+	err := scanPersonThen(q.QueryRowContext(ctx, `SELECT `+personCols+`, oo.path, ho.path, mo.path`+personFrom+` WHERE p.id = $1`, id),
+		&p, &origin, &home, &mobile)
 	if err != nil {
-		return nil, fmt.Errorf("store: person paths: %w", err)
+		return p, nil, err
 	}
-	out := []string{origin}
-	for _, p := range []sql.NullString{home, mobile} {
-		if p.Valid {
-			out = append(out, p.String)
+	paths := []string{origin}
+	for _, path := range []sql.NullString{home, mobile} {
+		if path.Valid {
+			paths = append(paths, path.String)
 		}
 	}
-	return out, nil
+	return p, paths, nil
 }
 
 // AddPersonEvent records one change in a person's history.
