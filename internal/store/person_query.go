@@ -110,14 +110,16 @@ func planPersons(ctx context.Context, db Q, f PersonQuery) (*plan, error) {
 	}
 	src, term := q.textSource(f)
 	switch {
-	case src != "" && term != "" && len(check) == 1 && !(filter != 0 && !inScope):
-		// A term and one organization. Walking the term's people (in
-		// pinyin order) finds a page after about page × all / org of them;
-		// walking the organization's finds it anywhere up to its end,
-		// since a term often sits in one stretch of the pinyin order (a
-		// surname, initials). Walk the organization when it is the
-		// smaller of the two.
-		nTerm, nOrg, nAll, err := termAndOrgSize(ctx, db, term, check[0])
+	case src != "" && term != "" && !(filter != 0 && !inScope):
+		// A term and one organization, or the roots of a scope. Walking
+		// the term's people (in pinyin order) finds a page after about
+		// page × all / org of them; walking the organizations' finds it
+		// anywhere up to their end, since a term often sits in one
+		// stretch of the pinyin order (a surname, initials). Walk the
+		// organizations when they are the smaller of the two. (A mobile
+		// committee's secretary has several roots: the committee and the
+		// union, youth league and women's federation beside it.)
+		nTerm, nOrg, nAll, err := termAndOrgSize(ctx, db, term, check)
 		if err != nil {
 			return nil, err
 		}
@@ -184,12 +186,15 @@ func (q *plan) textDriven(src string, f PersonQuery, check []int64, filter int64
 	}
 }
 
-// termAndOrgSize reads how many people have a term and how many an
-// organization's subtree holds, to walk the smaller.
-func termAndOrgSize(ctx context.Context, db Q, term string, org int64) (nTerm, nOrg, nAll int64, err error) {
-	err = db.QueryRowContext(ctx, `SELECT COALESCE((SELECT n FROM person_term_counts WHERE term = $1), 0),
-		CAST(COALESCE((SELECT SUM(n) FROM person_counts WHERE org_id = $2), 0) AS BIGINT),
-		CAST(COALESCE((SELECT SUM(n) FROM person_counts WHERE org_id = 0), 0) AS BIGINT)`, term, org).Scan(&nTerm, &nOrg, &nAll)
+// termAndOrgSize reads how many people have a term and how many the
+// organizations' subtrees hold (a person under two of them counts twice),
+// to walk the smaller.
+func termAndOrgSize(ctx context.Context, db Q, term string, orgs []int64) (nTerm, nOrg, nAll int64, err error) {
+	q := &plan{}
+	t := q.arg(term)
+	err = db.QueryRowContext(ctx, `SELECT COALESCE((SELECT n FROM person_term_counts WHERE term = `+t+`), 0),
+		CAST(COALESCE((SELECT SUM(n) FROM person_counts WHERE org_id `+q.in(orgs)+`), 0) AS BIGINT),
+		CAST(COALESCE((SELECT SUM(n) FROM person_counts WHERE org_id = 0), 0) AS BIGINT)`, q.args...).Scan(&nTerm, &nOrg, &nAll)
 	if err != nil {
 		return 0, 0, 0, fmt.Errorf("store: person search: %w", err)
 	}
