@@ -105,7 +105,8 @@ for n in $sizes; do
 		echo "measuring $kind, $n people, as $account" >&2
 		before=$(cut -d' ' -f1-3 /proc/loadavg)
 		"$work/peopleload" run -url "http://$addr" -token-file "$work/$account.token" -people "$n" -clients "$clients" \
-			-duration "$duration" -warmup "$warmup" -label "$kind $n $account" >"$work/run-$kind-$n-$account.md"
+			-duration "$duration" -warmup "$warmup" -label "$kind $n $account" -server-pid "$server" \
+			>"$work/run-$kind-$n-$account.md"
 		note="$kind, $n people, $account: load average before $before, after $(cut -d' ' -f1-3 /proc/loadavg)"
 		echo "$note" >&2
 		notes+=("$note")

@@ -58,6 +58,7 @@ type result struct {
 	failed   int // transport errors and answers other than 200
 	elapsed  time.Duration
 	lat      []time.Duration // sorted
+	cpu      time.Duration   // the server's CPU time over the window, when its pid is known
 }
 
 func (r result) rate() float64 { return float64(r.requests) / r.elapsed.Seconds() }
@@ -73,11 +74,13 @@ func (r result) quantile(q float64) time.Duration {
 
 // drive runs clients workers, each sending the kind's requests back to
 // back, for warmup (not measured) and then for dur.
-func drive(ctx context.Context, c *client, k kind, clients int, warmup, dur time.Duration, seed uint64) result {
+func drive(ctx context.Context, c *client, k kind, clients int, warmup, dur time.Duration, seed uint64, pid int) result {
 	start := time.Now().Add(warmup)
 	end := start.Add(dur)
 	var mu sync.Mutex
 	res := result{kind: k.name}
+	var cpu0 time.Duration
+	cpuAt := time.AfterFunc(warmup, func() { cpu0 = cpuTime(pid) })
 	var wg sync.WaitGroup
 	for w := range clients {
 		wg.Add(1)
@@ -112,6 +115,10 @@ func drive(ctx context.Context, c *client, k kind, clients int, warmup, dur time
 		}()
 	}
 	wg.Wait()
+	cpuAt.Stop()
+	if pid > 0 {
+		res.cpu = cpuTime(pid) - cpu0
+	}
 	res.elapsed = dur
 	res.requests = len(res.lat)
 	slices.Sort(res.lat)
@@ -129,6 +136,7 @@ func runCmd(args []string) error {
 	only := fs.String("queries", strings.Join(kindNames(), ","), "kinds of query to run, comma-separated")
 	label := fs.String("label", "", "a label for the first column of the table (the token's account, say)")
 	seed := fs.Uint64("seed", 1, "random seed")
+	pid := fs.Int("server-pid", 0, "the server's process id on this machine: its CPU time per request is reported")
 	fs.Parse(args)
 	token := os.Getenv("PEOPLELOAD_TOKEN")
 	if *tokenFile != "" {
@@ -154,9 +162,9 @@ func runCmd(args []string) error {
 		if !ok {
 			return fmt.Errorf("no query kind %q (known: %s)", name, strings.Join(kindNames(), ", "))
 		}
-		r := drive(ctx, c, k, *clients, *warmup, *dur, *seed)
-		fmt.Fprintf(os.Stderr, "%-12s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  failed %d\n", r.kind, r.rate(), ms(r.quantile(0.5)),
-			ms(r.quantile(0.99)), r.failed)
+		r := drive(ctx, c, k, *clients, *warmup, *dur, *seed, *pid)
+		fmt.Fprintf(os.Stderr, "%-12s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  failed %d  server CPU %.3f ms/req\n", r.kind, r.rate(),
+			ms(r.quantile(0.5)), ms(r.quantile(0.99)), r.failed, r.cpuPerRequest())
 		results = append(results, r)
 	}
 	printTable(os.Stdout, *label, results)
@@ -165,12 +173,47 @@ func runCmd(args []string) error {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// printTable writes the results as a Markdown table.
+// printTable writes the results as a Markdown table. "server CPU" is the
+// server process's CPU time per request in the measured window: with
+// other work on the machine, requests/s says how much CPU the server got,
+// and this what each request cost.
 func printTable(w io.Writer, label string, rs []result) {
-	fmt.Fprintln(w, "| scope | query | requests/s | p50 ms | p99 ms | max ms | failed |")
-	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| scope | query | requests/s | p50 ms | p99 ms | max ms | failed | server CPU ms/req |")
+	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rs {
-		fmt.Fprintf(w, "| %s | %s | %.0f | %.2f | %.2f | %.1f | %d |\n", label, r.kind, r.rate(), ms(r.quantile(0.5)),
-			ms(r.quantile(0.99)), ms(r.quantile(1)), r.failed)
+		fmt.Fprintf(w, "| %s | %s | %.0f | %.2f | %.2f | %.1f | %d | %.3f |\n", label, r.kind, r.rate(), ms(r.quantile(0.5)),
+			ms(r.quantile(0.99)), ms(r.quantile(1)), r.failed, r.cpuPerRequest())
 	}
+}
+
+func (r result) cpuPerRequest() float64 {
+	if r.requests == 0 {
+		return 0
+	}
+	return ms(r.cpu) / float64(r.requests)
+}
+
+// cpuTime is a process's user and system CPU time so far (Linux:
+// /proc/PID/stat, in clock ticks of 1/100 s); zero when unknown.
+func cpuTime(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) may hold spaces; fields count from after it.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	var utime, stime int64
+	fmt.Sscan(f[11], &utime)
+	fmt.Sscan(f[12], &stime)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
