@@ -116,9 +116,9 @@ func planPersons(ctx context.Context, db Q, f PersonQuery) (*plan, error) {
 		// page × all / org of them; walking the organizations' finds it
 		// anywhere up to their end, since a term often sits in one
 		// stretch of the pinyin order (a surname, initials). Walk the
-		// organizations when they are the smaller of the two. (A mobile
-		// committee's secretary has several roots: the committee and the
-		// union, youth league and women's federation beside it.)
+		// organizations when they are the smaller of the two. (A scope
+		// has several roots when an officer holds grants at two places, or
+		// agreements add mobile subtrees to a county's.)
 		nTerm, nOrg, nAll, err := termAndOrgSize(ctx, db, term, check)
 		if err != nil {
 			return nil, err
