@@ -85,6 +85,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+Prefix+"/people", h.people)
 	mux.HandleFunc("POST "+Prefix+"/people", h.createPerson)
 	mux.HandleFunc("POST "+Prefix+"/people/search", h.searchPeople)
+	mux.HandleFunc("GET "+Prefix+"/people/counts", h.countPeople)
 	mux.HandleFunc("GET "+Prefix+"/people/{id}", h.byID(func(w http.ResponseWriter, r *http.Request, c *Caller, id int64) {
 		h.respondPerson(w, r, c, domain.PersonID(id), http.StatusOK)
 	}))

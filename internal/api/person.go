@@ -122,7 +122,8 @@ func (h *Handler) respondPeople(w http.ResponseWriter, r *http.Request, c *Calle
 		h.Fail(w, r, c.L, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, personList{People: toPeople(page.People), Total: page.Total, Next: encodeCursor(page.Next)})
+	writeJSON(w, http.StatusOK, personList{People: toPeople(page.People), Total: page.Total, TotalCapped: page.TotalCapped,
+		Next: encodeCursor(page.Next)})
 }
 
 func (h *Handler) respondPerson(w http.ResponseWriter, r *http.Request, c *Caller, id domain.PersonID, status int) {

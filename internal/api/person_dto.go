@@ -54,7 +54,10 @@ type personDTO struct {
 type personList struct {
 	People []personDTO `json:"people"`
 	Total  int         `json:"total"`
-	Next   string      `json:"next,omitempty"` // the cursor of the next page; absent on the last
+	// TotalCapped: total is a lower bound (a search by text, employer
+	// or industry is counted with bounded work, up to 1,000).
+	TotalCapped bool   `json:"total_capped,omitempty"`
+	Next        string `json:"next,omitempty"` // the cursor of the next page; absent on the last
 }
 
 type revealDTO struct {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"gongjian/internal/config"
 	"gongjian/internal/domain"
@@ -28,6 +29,7 @@ func (r *runner) user(ctx context.Context, args []string) error {
 		"grant":   r.userGrant,
 		"link":    r.userLink,
 		"list":    r.userList,
+		"token":   r.userToken,
 	}
 	sub, ok := subs[args[0]]
 	if !ok {
@@ -129,6 +131,32 @@ func (r *runner) userGrant(ctx context.Context, args []string) error {
 		return refused("cli.user.grant_failed", err, "Name", pos[0], "Role", pos[1])
 	}
 	r.say("cli.user.granted", "Name", pos[0], "Role", pos[1])
+	return nil
+}
+
+// userToken issues a personal API token to an account and prints it (once:
+// only its hash is kept), for scripts such as the load benchmark.
+func (r *runner) userToken(ctx context.Context, args []string) error {
+	fs := newFlags("user token")
+	label := fs.String("label", "cli", "the token's name, to recognise and revoke it later")
+	days := fs.Int("days", 30, "days the token stays valid (0: until revoked)")
+	a, pos, err := r.userApp(ctx, "token", fs, args, 1)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if *days < 0 {
+		return usageError("cli.user.usage_token")
+	}
+	id, err := accountID(ctx, a, pos[0])
+	if err != nil {
+		return err
+	}
+	token, _, err := a.svc.BootstrapAPIToken(ctx, id, *label, time.Duration(*days)*24*time.Hour)
+	if err != nil {
+		return refused("cli.user.token_failed", err, "Name", pos[0])
+	}
+	fmt.Fprintln(r.env.Out, token)
 	return nil
 }
 

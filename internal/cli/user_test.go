@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"gongjian/internal/auth"
 	"gongjian/internal/domain"
 	"gongjian/internal/store"
 )
@@ -53,6 +54,39 @@ func TestUserCommands(t *testing.T) {
 
 		s.run(ctx, "user", "passwd", "alice", "--password", "Gongjian-2026-test").want(t, 2, "cannot set the password of alice")
 		s.run(ctx, "user", "passwd", "alice", "--password", "Another-2027-pass").want(t, 0, "password of alice was set")
+		s.run(ctx, "audit", "verify").want(t, 0, "audit chain intact")
+	})
+}
+
+func TestUserToken(t *testing.T) {
+	eachDB(t, func(t *testing.T, s *site) {
+		s.env["GONGJIAN_PASSWORD"] = "Gongjian-2026-test"
+		s.run(ctx, "user", "add", "alice").want(t, 0)
+		s.run(ctx, "user", "add", "bob").want(t, 0)
+		s.run(ctx, "user", "disable", "bob").want(t, 0)
+
+		got := s.run(ctx, "user", "token", "alice", "--label", "load test", "--days", "1")
+		got.want(t, 0)
+		token := strings.TrimSpace(got.out)
+		if !auth.IsAPIToken(token) {
+			t.Fatalf("printed %q, not a token", got.out)
+		}
+		db := s.open(t)
+		acc, err := store.APITokenAccount(ctx, db.Read(), auth.HashToken(token), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		alice, err := store.AccountByName(ctx, db.Read(), "alice")
+		if err != nil || acc != alice.ID {
+			t.Fatalf("token of account %d, want alice (%d): %v", acc, alice.ID, err)
+		}
+		if _, err := store.APITokenAccount(ctx, db.Read(), auth.HashToken(token), time.Now().Add(25*time.Hour)); err == nil {
+			t.Fatal("a one-day token still works after 25 hours")
+		}
+		s.run(ctx, "user", "token", "bob").want(t, 2, "cannot issue a token to bob", "disabled")
+		s.run(ctx, "user", "token", "carol").want(t, 2, "there is no account carol")
+		s.run(ctx, "user", "token", "alice", "--days", "-1").want(t, 2, "gongjian user token NAME")
+		s.run(ctx, "user", "token").want(t, 2, "gongjian user token NAME")
 		s.run(ctx, "audit", "verify").want(t, 0, "audit chain intact")
 	})
 }

@@ -132,6 +132,11 @@ func (s *Service) principal(ctx context.Context, row store.AccountRow, grants []
 	if err := s.loadReach(ctx, p.Actor); err != nil {
 		return p, err
 	}
+	return s.staged(ctx, p, row, sess)
+}
+
+// staged sets the stage of a session's principal.
+func (s *Service) staged(ctx context.Context, p Principal, row store.AccountRow, sess store.Session) (Principal, error) {
 	switch {
 	case !sess.MFAOK && row.TOTPEnabled:
 		p.Stage = StageTOTP
@@ -157,14 +162,20 @@ func (s *Service) principal(ctx context.Context, row store.AccountRow, grants []
 func (s *Service) Authenticate(ctx context.Context, token, address string) (Principal, error) {
 	now := s.Now()
 	hash := auth.HashToken(token)
+	// The epoch first: the actor read after it is at least that new.
+	epoch, err := store.AccessEpoch(ctx, s.db.Read())
+	if err != nil {
+		return Principal{}, err
+	}
 	sess, err := store.SessionByHash(ctx, s.db.Read(), hash)
 	if err != nil {
 		return Principal{}, sessionExpired(err)
 	}
-	row, err := store.AccountByID(ctx, s.db.Read(), sess.AccountID)
+	e, err := s.resolveActor(ctx, sess.AccountID, epoch)
 	if err != nil {
 		return Principal{}, err
 	}
+	row := e.row
 	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= s.cfg.SessionIdle || row.Disabled() {
 		err := s.db.Tx(ctx, func(tx store.Tx) error {
 			if err := store.DeleteSession(ctx, tx, hash); err != nil {
@@ -179,12 +190,8 @@ func (s *Service) Authenticate(ctx context.Context, token, address string) (Prin
 			return Principal{}, err
 		}
 	}
-	grants, err := store.Grants(ctx, s.db.Read(), row.ID)
-	if err != nil {
-		return Principal{}, err
-	}
-	sess.Address = address
-	return s.principal(ctx, row, grants, sess)
+	p := Principal{Actor: e.actor(address), Account: row.Account, TokenHash: sess.TokenHash, Stage: StageFull}
+	return s.staged(ctx, p, row, sess)
 }
 
 func sessionExpired(err error) error {

@@ -208,13 +208,13 @@ func checkMembership(p store.PersonRow) error {
 // personFor reads a person the actor may see (person:read on the origin,
 // home or mobile organization), or not found.
 func (s *Service) personFor(ctx context.Context, q store.Q, a *authz.Actor, id domain.PersonID, p authz.Perm) (store.PersonRow, error) {
-	paths, err := store.PersonPaths(ctx, q, id)
+	row, paths, err := store.PersonWithPaths(ctx, q, id)
 	if err != nil {
 		return store.PersonRow{}, err
 	}
 	for _, path := range paths {
 		if a.CanAt(p, authz.Target{Path: path}).Allowed {
-			return store.PersonByID(ctx, q, id)
+			return row, nil
 		}
 	}
 	return store.PersonRow{}, notFound()

@@ -33,8 +33,20 @@ type PersonSearch struct {
 type PersonPage struct {
 	People []domain.Person
 	Total  int
-	Next   string // empty on the last page
+	// TotalCapped says that Total is a lower bound: a search by text,
+	// employer or industry is counted with bounded work (looking at no
+	// more than PersonTotalCap+1 of the rows it walks),
+	// while a list by scope, organization, status and city is always
+	// counted exactly.
+	TotalCapped bool
+	Next        string // empty on the last page
 }
+
+// PersonTotalCap is how far a search that the count tables cannot answer
+// is counted: beyond it the officer needs a narrower search, not the
+// exact number, and counting every "王" among a million people would cost
+// many times the page itself.
+const PersonTotalCap = 1000
 
 // SearchPersons lists people inside the actor's scope, in pinyin order.
 func (s *Service) SearchPersons(ctx context.Context, a *authz.Actor, f PersonSearch) (PersonPage, error) {
@@ -47,6 +59,32 @@ func (s *Service) SearchPersons(ctx context.Context, a *authz.Actor, f PersonSea
 // searchPersons is SearchPersons without the limit, for an export that
 // pages through a list on one allowance.
 func (s *Service) searchPersons(ctx context.Context, a *authz.Actor, f PersonSearch) (PersonPage, error) {
+	q, err := s.personQuery(ctx, a, f)
+	if err != nil {
+		return PersonPage{}, err
+	}
+	var page PersonPage
+	rows, err := store.ListPersons(ctx, s.db.Read(), q)
+	if err != nil {
+		return page, err
+	}
+	if page.Total, page.TotalCapped, err = store.CountPersonsUpTo(ctx, s.db.Read(), q, PersonTotalCap); err != nil {
+		return page, err
+	}
+	for _, r := range rows {
+		page.People = append(page.People, r.Person)
+	}
+	if len(rows) == q.Limit {
+		last := rows[len(rows)-1]
+		page.Next = last.SortKey + "\x00" + strconv.FormatInt(int64(last.ID), 10)
+	}
+	return page, nil
+}
+
+// personQuery is the store query of a search: the actor's person:read
+// scope and the filters; an organization filter the actor may not read is
+// not found.
+func (s *Service) personQuery(ctx context.Context, a *authz.Actor, f PersonSearch) (store.PersonQuery, error) {
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 50
@@ -57,26 +95,11 @@ func (s *Service) searchPersons(ctx context.Context, a *authz.Actor, f PersonSea
 	if f.Org != 0 {
 		o, err := s.orgFor(ctx, s.db.Read(), a, f.Org)
 		if err != nil {
-			return PersonPage{}, err
+			return q, err
 		}
 		q.Org = o.Path
 	}
-	var page PersonPage
-	rows, err := store.ListPersons(ctx, s.db.Read(), q)
-	if err != nil {
-		return page, err
-	}
-	if page.Total, err = store.CountPersons(ctx, s.db.Read(), q); err != nil {
-		return page, err
-	}
-	for _, r := range rows {
-		page.People = append(page.People, r.Person)
-	}
-	if len(rows) == limit {
-		last := rows[len(rows)-1]
-		page.Next = last.SortKey + "\x00" + strconv.FormatInt(int64(last.ID), 10)
-	}
-	return page, nil
+	return q, nil
 }
 
 // readText puts the search text into the query by its shape.

@@ -59,6 +59,8 @@ type Service struct {
 	chain chainer
 	// limiter applies Config.Limits.
 	limiter *throttle.Limiter
+	// actors caches what requests' actors are built from (actor_cache.go).
+	actors actorCache
 	// dummyHash is verified against when an account does not exist, so a
 	// wrong name costs the same time as a wrong password.
 	dummyHash string

@@ -133,19 +133,24 @@ func SetPassword(ctx context.Context, q Q, id domain.AccountID, hash string, mus
 
 // PasswordHistory returns the account's last n previous password hashes.
 func PasswordHistory(ctx context.Context, q Q, id domain.AccountID, n int) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT hash FROM password_history WHERE account_id = $1
+	return queryStrings(ctx, q, "password history", `SELECT hash FROM password_history WHERE account_id = $1
 		ORDER BY created_at DESC LIMIT $2`, id, n)
+}
+
+// queryStrings runs a query of one text column and collects its rows.
+func queryStrings(ctx context.Context, q Q, what, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: password history: %w", err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var h string
-		if err := rows.Scan(&h); err != nil {
+		var s string
+		if err := rows.Scan(&s); err != nil {
 			return nil, err
 		}
-		out = append(out, h)
+		out = append(out, s)
 	}
 	return out, rows.Err()
 }

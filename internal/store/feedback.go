@@ -260,16 +260,7 @@ func pagePersons(ctx context.Context, q Q, what string, where []string, args []a
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
-	defer rows.Close()
-	var out []PersonRow
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collectPersons(rows)
 }
 
 // FeedbackHosts lists the host organizations that are parties to the

@@ -77,7 +77,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
-	return nil
+	// A migration may mark people for the people index (00015 marks
+	// everyone); index them now rather than in the first user's request.
+	return db.Tx(ctx, func(Tx) error { return nil })
 }
 
 // MigrationStatus lists every known migration and whether it is applied.

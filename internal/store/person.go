@@ -5,11 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
-	"gongjian/internal/authz"
 	"gongjian/internal/domain"
 )
 
@@ -67,27 +64,37 @@ const personCols = `p.id, p.name, p.pinyin, p.initials, p.sort_key, p.gender, p.
 	m.status, m.joined_on, m.full_on, m.home_org_id, ho.name, m.mobile_org_id, mo.name, m.certificate_no, m.certificate_to, m.version,
 	m.certificate_from, m.last_contact_on, m.contact_state, m.contact_state_on`
 
-const personFrom = ` FROM persons p JOIN orgs oo ON oo.id = p.origin_org_id
+const personFrom = ` FROM persons p` + personJoins
+
+// personJoins are the joins personCols reads from, after persons p.
+const personJoins = ` JOIN orgs oo ON oo.id = p.origin_org_id
 	LEFT JOIN memberships m ON m.person_id = p.id
 	LEFT JOIN orgs ho ON ho.id = m.home_org_id
 	LEFT JOIN orgs mo ON mo.id = m.mobile_org_id`
 
 func scanPerson(row interface{ Scan(...any) error }) (PersonRow, error) {
 	var p PersonRow
+	err := scanPersonThen(row, &p)
+	return p, err
+}
+
+// scanPersonThen scans personCols into p, and the columns after them
+// into more.
+func scanPersonThen(row interface{ Scan(...any) error }, p *PersonRow, more ...any) error {
 	var idMasked, phoneMasked string
 	var status, homeName, mobileName, certNo, contact sql.NullString
 	var homeID, mobileID, mVersion sql.NullInt64
 	var joined, full, certTo, certFrom, lastContact, contactOn domain.Date
-	err := row.Scan(&p.ID, &p.Name, &p.Pinyin, &p.Initials, &p.SortKey, &p.Gender, &p.Ethnicity, &p.IDSealed, &idMasked, &p.BirthOn,
-		&p.PhoneSealed, &phoneMasked, &p.Education, &p.HometownCode, &p.HometownVillage, &p.LeftHomeOn, &p.CityCode, &p.DistrictCode,
-		&p.Address, &p.Employer, &p.EmployerUSCC, &p.Industry, &p.Occupation, &p.OriginOrgID, &p.OriginOrgName, &p.CreatedAt,
-		&p.UpdatedAt, &p.Version, &status, &joined, &full, &homeID, &homeName, &mobileID, &mobileName, &certNo, &certTo, &mVersion,
-		&certFrom, &lastContact, &contact, &contactOn)
+	err := row.Scan(append([]any{&p.ID, &p.Name, &p.Pinyin, &p.Initials, &p.SortKey, &p.Gender, &p.Ethnicity, &p.IDSealed, &idMasked,
+		&p.BirthOn, &p.PhoneSealed, &phoneMasked, &p.Education, &p.HometownCode, &p.HometownVillage, &p.LeftHomeOn, &p.CityCode,
+		&p.DistrictCode, &p.Address, &p.Employer, &p.EmployerUSCC, &p.Industry, &p.Occupation, &p.OriginOrgID, &p.OriginOrgName,
+		&p.CreatedAt, &p.UpdatedAt, &p.Version, &status, &joined, &full, &homeID, &homeName, &mobileID, &mobileName, &certNo, &certTo,
+		&mVersion, &certFrom, &lastContact, &contact, &contactOn}, more...)...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, domain.ErrNotFound
+		return domain.ErrNotFound
 	}
 	if err != nil {
-		return p, fmt.Errorf("store: scan person: %w", err)
+		return fmt.Errorf("store: scan person: %w", err)
 	}
 	p.IDNumber, p.Phone = domain.Masked(idMasked), domain.Masked(phoneMasked)
 	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
@@ -97,7 +104,7 @@ func scanPerson(row interface{ Scan(...any) error }) (PersonRow, error) {
 			MobileOrgName: mobileName.String, CertificateNo: certNo.String, CertificateTo: certTo, Version: mVersion.Int64,
 			CertificateFrom: certFrom, LastContactOn: lastContact, ContactState: domain.ContactState(contact.String), ContactStateOn: contactOn}
 	}
-	return p, nil
+	return nil
 }
 
 // PersonByID reads one person. The caller checks the scope on the
@@ -106,135 +113,26 @@ func PersonByID(ctx context.Context, q Q, id domain.PersonID) (PersonRow, error)
 	return scanPerson(q.QueryRowContext(ctx, `SELECT `+personCols+personFrom+` WHERE p.id = $1`, id))
 }
 
-// PersonPaths are the organization paths a person belongs to: the origin
-// organization, and for members the home and mobile organizations.
-func PersonPaths(ctx context.Context, q Q, id domain.PersonID) ([]string, error) {
+// PersonWithPaths reads one person and the organization paths it belongs
+// to: the origin organization, and for members the home and mobile
+// organizations, for the caller to check its scope on, in one query (a
+// request for one person is mostly this query).
+func PersonWithPaths(ctx context.Context, q Q, id domain.PersonID) (PersonRow, []string, error) {
 	var origin string
 	var home, mobile sql.NullString
-	err := q.QueryRowContext(ctx, `SELECT oo.path, ho.path, mo.path`+personFrom+` WHERE p.id = $1`, id).Scan(&origin, &home, &mobile)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, domain.ErrNotFound
-	}
+	var p PersonRow
+	err := scanPersonThen(q.QueryRowContext(ctx, `SELECT `+personCols+`, oo.path, ho.path, mo.path`+personFrom+` WHERE p.id = $1`, id),
+		&p, &origin, &home, &mobile)
 	if err != nil {
-		return nil, fmt.Errorf("store: person paths: %w", err)
+		return p, nil, err
 	}
-	out := []string{origin}
-	for _, p := range []sql.NullString{home, mobile} {
-		if p.Valid {
-			out = append(out, p.String)
+	paths := []string{origin}
+	for _, path := range []sql.NullString{home, mobile} {
+		if path.Valid {
+			paths = append(paths, path.String)
 		}
 	}
-	return out, nil
-}
-
-// PersonQuery selects people for a list. Scope is the actor's person:read
-// filter, applied to the person's origin organization and, for members,
-// to the home and the mobile organization: an origin officer sees its
-// people wherever they work; a mobile or host reach sees the members
-// placed in its organizations.
-type PersonQuery struct {
-	Scope      authz.OrgFilter
-	Name       string // substring of the name
-	Pinyin     string // prefix of the full pinyin or of the initials
-	IDIndex    []byte // exact ID number, by blind index
-	PhoneIndex []byte // exact phone, by blind index
-	Employer   string // substring
-	Org        string // path prefix: the person's origin, home or mobile organization lies under it
-	Status     domain.MemberStatus
-	Members    *bool // only members (true) or only non-members (false)
-	CityCode   string
-	Industry   string
-	After      string // keyset: the sort key and id of the last row, "key\x00id"
-	Limit      int
-}
-
-// ListPersons returns one page of people in pinyin order.
-func ListPersons(ctx context.Context, q Q, f PersonQuery) ([]PersonRow, error) {
-	where, args := personWhere(f)
-	if f.After != "" {
-		key, id, _ := strings.Cut(f.After, "\x00")
-		n, _ := strconv.ParseInt(id, 10, 64)
-		args = append(args, key, n)
-		k, i := "$"+strconv.Itoa(len(args)-1), "$"+strconv.Itoa(len(args))
-		where = append(where, `(p.sort_key > `+k+` OR (p.sort_key = `+k+` AND p.id > `+i+`))`)
-	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 50
-	}
-	args = append(args, f.Limit)
-	rows, err := q.QueryContext(ctx, `SELECT `+personCols+personFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY p.sort_key, p.id LIMIT $`+strconv.Itoa(len(args)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: list persons: %w", err)
-	}
-	defer rows.Close()
-	var out []PersonRow
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
-}
-
-// CountPersons counts what ListPersons would page through.
-func CountPersons(ctx context.Context, q Q, f PersonQuery) (int, error) {
-	where, args := personWhere(f)
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*)`+personFrom+` WHERE `+strings.Join(where, " AND "), args...).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("store: count persons: %w", err)
-	}
-	return n, nil
-}
-
-func personWhere(f PersonQuery) ([]string, []any) {
-	var args []any
-	origin, args := f.Scope.SQL("oo.path", args)
-	home, args := f.Scope.SQL("ho.path", args)
-	mobile, args := f.Scope.SQL("mo.path", args)
-	where := []string{"(" + origin + " OR " + home + " OR " + mobile + ")"}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
-	if f.Name != "" {
-		add("p.name LIKE ?", "%"+escapeLike(f.Name)+"%")
-	}
-	if f.Pinyin != "" {
-		add("(p.pinyin LIKE ? OR p.initials LIKE ?)", escapeLike(strings.ToLower(f.Pinyin))+"%")
-	}
-	if len(f.IDIndex) > 0 {
-		add("p.id_index = ?", f.IDIndex)
-	}
-	if len(f.PhoneIndex) > 0 {
-		add("p.phone_index = ?", f.PhoneIndex)
-	}
-	if f.Employer != "" {
-		add("p.employer LIKE ?", "%"+escapeLike(f.Employer)+"%")
-	}
-	if f.Org != "" {
-		add("(oo.path LIKE ? OR ho.path LIKE ? OR mo.path LIKE ?)", f.Org+"%")
-	}
-	if f.Status != "" {
-		add("m.status = ?", string(f.Status))
-	}
-	if f.Members != nil {
-		if *f.Members {
-			where = append(where, "m.person_id IS NOT NULL")
-		} else {
-			where = append(where, "m.person_id IS NULL")
-		}
-	}
-	if f.CityCode != "" {
-		add("p.city_code = ?", f.CityCode)
-	}
-	if f.Industry != "" {
-		add("p.industry = ?", f.Industry)
-	}
-	return where, args
+	return p, paths, nil
 }
 
 // AddPersonEvent records one change in a person's history.

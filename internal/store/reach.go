@@ -80,21 +80,8 @@ func agreementReach(ctx context.Context, q Q, g authz.Reach, today domain.Date) 
 // CoveredMobilePaths lists the paths of the mobile organizations that an
 // agreement in force on today covers: their whole subtrees are co-managed.
 func CoveredMobilePaths(ctx context.Context, q Q, today domain.Date) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT mo.path FROM agreements a
+	return queryStrings(ctx, q, "covered mobile paths", `SELECT DISTINCT mo.path FROM agreements a
 		JOIN agreement_orgs m ON m.agreement_id = a.id AND m.role = 'mobile'
 		JOIN orgs mo ON mo.id = m.org_id
 		WHERE a.state = 'in_force' AND a.valid_from <= $1 AND a.valid_to >= $1 ORDER BY mo.path`, today)
-	if err != nil {
-		return nil, fmt.Errorf("store: covered mobile paths: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }

@@ -47,6 +47,47 @@ func APITokenAccount(ctx context.Context, q Q, hash []byte, now time.Time) (doma
 	return acc, nil
 }
 
+// TokenUse is a live token as a request sees it: the account, when the
+// token was last used, and the access epoch at the moment of the lookup.
+type TokenUse struct {
+	Account  domain.AccountID
+	LastUsed *time.Time
+	Epoch    int64
+}
+
+// APITokenUse resolves a live token (not revoked, not expired) and reads
+// the access epoch in the same statement: one query for what a request
+// needs before its cached actor can be trusted.
+func APITokenUse(ctx context.Context, q Q, hash []byte, now time.Time) (TokenUse, error) {
+	var u TokenUse
+	var used sql.NullTime
+	err := q.QueryRowContext(ctx, `SELECT account_id, last_used_at, (SELECT n FROM access_epoch WHERE id = 1) FROM api_tokens
+		WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)`, hash, ts(now)).Scan(&u.Account, &used, &u.Epoch)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, domain.ErrUnauthorized
+	}
+	if err != nil {
+		return u, fmt.Errorf("store: api token: %w", err)
+	}
+	if used.Valid {
+		t := used.Time.UTC()
+		u.LastUsed = &t
+	}
+	return u, nil
+}
+
+// AccessEpoch is the number of changes so far to what accounts may reach
+// (grants, accounts, organizations' paths and status, agreements and
+// their parties), counted by triggers (migration 00015): a cache of
+// resolved actors is good for the epoch it was read at, on any server.
+func AccessEpoch(ctx context.Context, q Q) (int64, error) {
+	var n int64
+	if err := q.QueryRowContext(ctx, `SELECT n FROM access_epoch WHERE id = 1`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: access epoch: %w", err)
+	}
+	return n, nil
+}
+
 // TouchAPIToken records when a token was last used.
 func TouchAPIToken(ctx context.Context, q Q, hash []byte, now time.Time) error {
 	_, err := q.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1`, hash, ts(now))

@@ -45,6 +45,7 @@ type personListData struct {
 	Form       *Form
 	Rows       []personRow
 	Total      int
+	Capped     bool          // Total is a lower bound
 	Searched   bool          // the page shows results (not a refused filter)
 	Posted     bool          // the results answer a POST: paging and exports go by POST too
 	Hidden     []hiddenField // the current filter, for the POST forms
@@ -224,7 +225,7 @@ func (h *Handler) showPeople(w http.ResponseWriter, r *http.Request, f *Form, af
 		h.fail(w, r, err)
 		return
 	}
-	d.Total = page.Total
+	d.Total, d.Capped = page.Total, page.TotalCapped
 	for _, p := range page.People {
 		d.Rows = append(d.Rows, personRow{p})
 	}

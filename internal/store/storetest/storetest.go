@@ -8,9 +8,11 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -107,5 +109,17 @@ func open(tb testing.TB, dsn string) *store.DB {
 	if err := db.Migrate(ctx); err != nil {
 		tb.Fatalf("migrate: %v", err)
 	}
+	// After the test body (cleanups run last first, so before Close): the
+	// people index must say what the register says, whatever the test
+	// wrote and however (decision 0007).
+	tb.Cleanup(func() {
+		if tb.Failed() {
+			return
+		}
+		if err := store.CheckPersonIndex(ctx, db.Read()); err != nil && !errors.Is(err, sql.ErrConnDone) &&
+			!strings.Contains(err.Error(), "database is closed") {
+			tb.Errorf("after the test: %v", err)
+		}
+	})
 	return db
 }

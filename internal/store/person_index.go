@@ -1,0 +1,470 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// The people index: person_reach, person_terms and the two count tables
+// (migration 00015, decision 0007) are derived from persons, memberships
+// and the organizations' paths. Triggers mark every person whose derived
+// rows may have changed in person_stale; syncPersons, which DB.Tx runs
+// before every commit, rebuilds their rows and moves the counts by the
+// difference. So the index is exact at every commit, whichever code wrote
+// the person (a form, an import, a merge of organizations, a feature
+// written later), and a bulk import pays a few set-wise statements per
+// thousand people instead of trigger work per row.
+
+// From bulkSync stale people on, the work is a bulk one: a larger page
+// cache, and the indexes by person may be built again after the rows
+// rather than kept row by row (indexStale).
+var bulkSync = 5000
+
+// staleRow is what the index needs of a person.
+type staleRow struct {
+	id                     int64
+	name, pinyin, initials string
+	sortKey, city, status  string
+	origin, home, mobile   sql.NullString // organization paths
+}
+
+// countKey is a row of person_city_counts (and, without the city, of
+// person_counts).
+type countKey struct {
+	org          int64
+	status, city string
+}
+
+// syncPersons brings the index up to date for the people marked stale in
+// this transaction.
+func syncPersons(ctx context.Context, tx Tx) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM person_stale LIMIT $1) s`, bulkSync).Scan(&n); err != nil {
+		return fmt.Errorf("store: person index: %w", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	if n == bulkSync && tx.Dialect() == SQLite {
+		// Rows land all over the index's B-trees: with SQLite's usual
+		// page cache most of a bulk import's time went to writing pages
+		// out and reading them back (measured). The cache shrinks back
+		// (and frees its memory) when the work is done.
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -131072`); err != nil {
+			return fmt.Errorf("store: person index: %w", err)
+		}
+		defer tx.ExecContext(ctx, `PRAGMA cache_size = -65536`)
+	}
+	delta, terms := map[countKey]int64{}, map[string]int64{}
+	if err := unindexStale(ctx, tx, delta, terms); err != nil {
+		return err
+	}
+	if err := indexStale(ctx, tx, n == bulkSync, delta, terms); err != nil {
+		return err
+	}
+	if err := applyCounts(ctx, tx, delta); err != nil {
+		return err
+	}
+	if err := applyTermCounts(ctx, tx, terms); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM person_stale`); err != nil {
+		return fmt.Errorf("store: person index: %w", err)
+	}
+	return nil
+}
+
+// unindexStale takes the stale people's rows out of the index and their
+// contribution out of the counts: per organization, for everyone
+// (organization 0: each person once, whatever their reach rows) and per
+// term.
+func unindexStale(ctx context.Context, tx Tx, delta map[countKey]int64, terms map[string]int64) error {
+	err := eachCount(ctx, tx, `SELECT r.org_id, r.status, r.city_code, COUNT(*) FROM person_reach r
+		WHERE r.person_id IN (SELECT person_id FROM person_stale) GROUP BY r.org_id, r.status, r.city_code
+		UNION ALL SELECT 0, status, city_code, COUNT(*) FROM (SELECT DISTINCT person_id, status, city_code FROM person_reach
+		WHERE person_id IN (SELECT person_id FROM person_stale)) e GROUP BY status, city_code`, func(rows *sql.Rows) error {
+		var k countKey
+		var n int64
+		err := rows.Scan(&k.org, &k.status, &k.city, &n)
+		delta[k] -= n
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = eachCount(ctx, tx, `SELECT term, COUNT(*) FROM person_terms WHERE person_id IN (SELECT person_id FROM person_stale)
+		GROUP BY term`, func(rows *sql.Rows) error {
+		var t string
+		var n int64
+		err := rows.Scan(&t, &n)
+		terms[t] -= n
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, table := range []string{"person_reach", "person_terms"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE person_id IN (SELECT person_id FROM person_stale)`); err != nil {
+			return fmt.Errorf("store: person index: %w", err)
+		}
+	}
+	return nil
+}
+
+// eachCount runs a query and hands each row to scan.
+func eachCount(ctx context.Context, tx Tx, query string, scan func(*sql.Rows) error) error {
+	rows, err := tx.QueryContext(ctx, query)
+	if err != nil {
+		return fmt.Errorf("store: person index: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return fmt.Errorf("store: person index: %w", err)
+		}
+	}
+	return rows.Err()
+}
+
+// What the index is computed from: a person, the membership's status and
+// the paths of the origin, home and mobile organizations.
+const (
+	indexSourceCols = `p.id, p.name, p.pinyin, p.initials, p.sort_key, p.city_code, COALESCE(m.status, ''),
+		oo.path, ho.path, mo.path`
+	indexSourceJoins = ` JOIN orgs oo ON oo.id = p.origin_org_id
+		LEFT JOIN memberships m ON m.person_id = p.id
+		LEFT JOIN orgs ho ON ho.id = m.home_org_id
+		LEFT JOIN orgs mo ON mo.id = m.mobile_org_id`
+)
+
+// scanIndexSource reads one row of indexSourceCols.
+func scanIndexSource(rows *sql.Rows) (staleRow, error) {
+	var r staleRow
+	err := rows.Scan(&r.id, &r.name, &r.pinyin, &r.initials, &r.sortKey, &r.city, &r.status, &r.origin, &r.home, &r.mobile)
+	return r, err
+}
+
+// indexed is what a reach or term row holds of a person besides its key.
+type indexed struct {
+	id                    int64
+	sortKey, status, city string
+}
+
+// indexStale writes the reach and term rows of the stale people that
+// still exist, and adds them to the counts. It reads them in pinyin order
+// and gathers, for each organization and each term, its people in that
+// order; then it writes organization after organization and term after
+// term, so the rows go in the order of the primary keys and each
+// statement fills its B-tree from left to right instead of jumping about
+// (with 200,000 people, sorting the rows in the database instead took
+// half the time of the whole pass, measured).
+func indexStale(ctx context.Context, tx Tx, bulk bool, delta map[countKey]int64, terms map[string]int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT `+indexSourceCols+` FROM person_stale s JOIN persons p ON p.id = s.person_id`+
+		indexSourceJoins+` ORDER BY p.sort_key, p.id`)
+	if err != nil {
+		return fmt.Errorf("store: person index: %w", err)
+	}
+	defer rows.Close()
+	var people []indexed
+	reach, byTerm := map[int64][]int32{}, map[string][]int32{}
+	codes := map[string]string{} // one copy of each status and city
+	intern := func(s string) string {
+		if c, ok := codes[s]; ok {
+			return c
+		}
+		codes[s] = s
+		return s
+	}
+	for rows.Next() {
+		r, err := scanIndexSource(rows)
+		if err != nil {
+			return fmt.Errorf("store: person index: %w", err)
+		}
+		i := int32(len(people))
+		people = append(people, indexed{id: r.id, sortKey: r.sortKey, status: intern(r.status), city: intern(r.city)})
+		delta[countKey{0, r.status, r.city}]++
+		for _, org := range reachOf(r.origin, r.home, r.mobile) {
+			reach[org] = append(reach[org], i)
+			delta[countKey{org, r.status, r.city}]++
+		}
+		for _, t := range PersonTerms(r.name, r.pinyin, r.initials) {
+			byTerm[t] = append(byTerm[t], i)
+			terms[t]++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: person index: %w", err)
+	}
+	rows.Close()
+	if len(people) == 0 {
+		return nil
+	}
+	// The indexes by person take the rows in no useful order: when the
+	// pass writes at least as many people as the index holds, sorting
+	// them afresh costs less than keeping them row by row (the one by
+	// organization and status takes them in order, and stays).
+	var rebuild []string
+	if bulk {
+		var indexed int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM person_counts WHERE org_id = 0`).Scan(&indexed); err != nil {
+			return fmt.Errorf("store: person index: %w", err)
+		}
+		if len(people) >= indexed {
+			if rebuild, err = dropIndexes(ctx, tx, "person_reach_person", "person_terms_person"); err != nil {
+				return err
+			}
+		}
+	}
+	w := newIndexWriter(ctx, tx, "person_reach (org_id, sort_key, person_id, status, city_code)", 5)
+	for _, org := range slices.Sorted(maps.Keys(reach)) {
+		for _, i := range reach[org] {
+			p := people[i]
+			w.add(org, p.sortKey, p.id, p.status, p.city)
+		}
+	}
+	if err := w.close(); err != nil {
+		return err
+	}
+	w = newIndexWriter(ctx, tx, "person_terms (term, sort_key, person_id)", 3)
+	for _, t := range slices.Sorted(maps.Keys(byTerm)) {
+		for _, i := range byTerm[t] {
+			w.add(t, people[i].sortKey, people[i].id)
+		}
+	}
+	if err := w.close(); err != nil {
+		return err
+	}
+	for _, ddl := range rebuild {
+		if _, err := tx.ExecContext(ctx, ddl); err != nil {
+			return fmt.Errorf("store: person index: rebuild %q: %w", ddl, err)
+		}
+	}
+	return nil
+}
+
+// rowWriter inserts rows of width columns into a table, in multi-row
+// statements of at most 6,000 parameters; the statement for a full one is
+// parsed once (parsing thousands of values took a fifth of a bulk pass,
+// measured). On SQLite the statement is INSERT OR IGNORE: a statement
+// that cannot abort half-way needs no statement journal, which otherwise
+// copies every page the rows land on (most of the time of a bulk import,
+// measured); the rows were deleted just before, so there is nothing to
+// ignore.
+type rowWriter struct {
+	ctx          context.Context
+	tx           Tx
+	verb, suffix string
+	width        int
+	args         []any
+	full         *sql.Stmt
+	err          error
+}
+
+// newIndexWriter writes rows into a table of the index (see rowWriter).
+func newIndexWriter(ctx context.Context, tx Tx, into string, width int) *rowWriter {
+	verb := "INSERT INTO "
+	if tx.Dialect() == SQLite {
+		verb = "INSERT OR IGNORE INTO "
+	}
+	return newRowWriter(ctx, tx, verb+into, width, "")
+}
+
+// newRowWriter writes rows by insert (INSERT … INTO table (columns)),
+// each statement ending in suffix.
+func newRowWriter(ctx context.Context, tx Tx, insert string, width int, suffix string) *rowWriter {
+	per := 6000 / width * width
+	return &rowWriter{ctx: ctx, tx: tx, verb: insert + ` VALUES `, suffix: suffix, width: width, args: make([]any, 0, per)}
+}
+
+// add appends one row, writing a full statement's worth when there is.
+func (w *rowWriter) add(cols ...any) {
+	w.args = append(w.args, cols...)
+	if len(w.args) == cap(w.args) && w.err == nil {
+		if w.full == nil {
+			w.full, w.err = w.tx.PrepareContext(w.ctx, w.verb+values(w.tx.Dialect(), len(w.args)/w.width, w.width)+w.suffix)
+		}
+		if w.err == nil {
+			_, w.err = w.full.ExecContext(w.ctx, w.args...)
+		}
+		w.args = w.args[:0]
+	}
+}
+
+// close writes what is left and reports the first error.
+func (w *rowWriter) close() error {
+	if w.err == nil && len(w.args) > 0 {
+		_, w.err = w.tx.ExecContext(w.ctx, w.verb+values(w.tx.Dialect(), len(w.args)/w.width, w.width)+w.suffix, w.args...)
+	}
+	if w.full != nil {
+		w.full.Close()
+	}
+	if w.err != nil {
+		return fmt.Errorf("store: person index: %w", w.err)
+	}
+	return nil
+}
+
+// dropIndexes drops the named indexes and returns the statements that
+// create them again, as the database itself states them (so they cannot
+// drift from the migrations).
+func dropIndexes(ctx context.Context, tx Tx, names ...string) ([]string, error) {
+	query := `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $1`
+	if tx.Dialect() == Postgres {
+		query = `SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = $1`
+	}
+	var create []string
+	for _, name := range names {
+		var ddl string
+		if err := tx.QueryRowContext(ctx, query, name).Scan(&ddl); err != nil {
+			return nil, fmt.Errorf("store: person index: index %s: %w", name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `DROP INDEX `+name); err != nil {
+			return nil, fmt.Errorf("store: person index: %w", err)
+		}
+		create = append(create, ddl)
+	}
+	return create, nil
+}
+
+// applyCounts moves the counts by delta, in key order so that two
+// transactions on PostgreSQL lock the rows they share in the same order.
+func applyCounts(ctx context.Context, tx Tx, delta map[countKey]int64) error {
+	keys := make([]countKey, 0, len(delta))
+	byOrg := map[countKey]int64{}
+	for k, n := range delta {
+		if n != 0 {
+			keys = append(keys, k)
+			byOrg[countKey{org: k.org, status: k.status}] += n
+		}
+	}
+	slices.SortFunc(keys, func(a, b countKey) int {
+		if a.org != b.org {
+			return compareInt(a.org, b.org)
+		}
+		if a.status != b.status {
+			return strings.Compare(a.status, b.status)
+		}
+		return strings.Compare(a.city, b.city)
+	})
+	var city, org []any
+	for _, k := range keys {
+		city = append(city, k.org, k.status, k.city, delta[k])
+	}
+	orgKeys := make([]countKey, 0, len(byOrg))
+	for k, n := range byOrg {
+		if n != 0 {
+			orgKeys = append(orgKeys, k)
+		}
+	}
+	slices.SortFunc(orgKeys, func(a, b countKey) int {
+		if a.org != b.org {
+			return compareInt(a.org, b.org)
+		}
+		return strings.Compare(a.status, b.status)
+	})
+	for _, k := range orgKeys {
+		org = append(org, k.org, k.status, byOrg[k])
+	}
+	if err := upsertCounts(ctx, tx, "person_city_counts", "org_id, status, city_code", 4, city); err != nil {
+		return err
+	}
+	return upsertCounts(ctx, tx, "person_counts", "org_id, status", 3, org)
+}
+
+// applyTermCounts moves the term counts by delta, in term order.
+func applyTermCounts(ctx context.Context, tx Tx, delta map[string]int64) error {
+	keys := make([]string, 0, len(delta))
+	for t, n := range delta {
+		if n != 0 {
+			keys = append(keys, t)
+		}
+	}
+	slices.Sort(keys)
+	args := make([]any, 0, 2*len(keys))
+	for _, t := range keys {
+		args = append(args, t, delta[t])
+	}
+	return upsertCounts(ctx, tx, "person_term_counts", "term", 2, args)
+}
+
+func upsertCounts(ctx context.Context, tx Tx, table, key string, width int, args []any) error {
+	w := newRowWriter(ctx, tx, "INSERT INTO "+table+" ("+key+", n)", width,
+		" ON CONFLICT ("+key+") DO UPDATE SET n = "+table+".n + excluded.n")
+	for i := 0; i < len(args); i += width {
+		w.add(args[i : i+width]...)
+	}
+	return w.close()
+}
+
+func compareInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// reachOf lists the organizations whose subtree holds a person with these
+// organization paths: every id on each path, once.
+func reachOf(paths ...sql.NullString) []int64 {
+	var out []int64
+	for _, p := range paths {
+		if !p.Valid {
+			continue
+		}
+		for _, s := range strings.Split(strings.Trim(p.String, "/"), "/") {
+			if id, err := strconv.ParseInt(s, 10, 64); err == nil && !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+// latinTermMax is the longest pinyin or initials prefix kept as a term;
+// a longer search uses its first latinTermMax letters and checks the rest
+// on the row.
+const latinTermMax = 4
+
+// PersonTerms are the search terms of a person: each character of the
+// name and each pair of adjacent characters, and ":" followed by the first
+// 2 to latinTermMax letters of the pinyin and of the initials.
+func PersonTerms(name, pinyin, initials string) []string {
+	var out []string
+	add := func(t string) {
+		if t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	var prev rune = utf8.RuneError
+	for _, r := range name {
+		add(string(r))
+		if prev != utf8.RuneError {
+			add(string([]rune{prev, r}))
+		}
+		prev = r
+	}
+	for _, s := range []string{pinyin, initials} {
+		for n := 2; n <= min(len(s), latinTermMax) && isASCII(s[:n]); n++ {
+			add(":" + s[:n])
+		}
+	}
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
