@@ -12,3 +12,7 @@ func (db *DB) MigrateDownTo(ctx context.Context, v int64) error {
 	_, err = p.DownTo(ctx, v)
 	return err
 }
+
+// AbsenceQueryParts is f's CTE, FROM … WHERE and arguments, for the test
+// that compares the absence query with the one before it.
+func AbsenceQueryParts(f AbsenceQuery) (cte, from string, args []any) { return f.query() }
