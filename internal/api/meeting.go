@@ -213,24 +213,7 @@ func (h *Handler) planMeeting(w http.ResponseWriter, r *http.Request) {
 // meetingStep decodes in, runs do on the meeting in the path and answers
 // with the meeting as it then is.
 func meetingStep[T any](h *Handler, w http.ResponseWriter, r *http.Request, do func(c *Caller, id domain.MeetingID, in T) error) {
-	c, ok := h.caller(w, r)
-	if !ok {
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	var in T
-	if !h.decode(w, r, &in) {
-		return
-	}
-	if err := do(c, domain.MeetingID(id), in); err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	h.respondMeeting(w, r, c, domain.MeetingID(id), http.StatusOK)
+	idStep(h, w, r, do, func(c *Caller, id domain.MeetingID) { h.respondMeeting(w, r, c, id, http.StatusOK) })
 }
 
 type heldIn struct {
