@@ -20,7 +20,12 @@
 // the percentiles include the queue; -pace lets each scanner wait that
 // long between members (50 scanners at 1s: up to 50 check-ins a second,
 // twelve times the rate of 2,500 members in ten minutes), which measures
-// the wait at the door rather than the queue at saturation.
+// the wait at the door rather than the queue at saturation. -aged moves
+// the server's clock on after the sign-in, so every member's first
+// request records the session's activity, as when members signed in a
+// while before the meeting. After the scanning it prints what the write
+// pool did: waits for a connection, and connections closed and opened
+// again for want of an idle slot (the PostgreSQL stall of decision 0013).
 package main
 
 import (
