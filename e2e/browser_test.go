@@ -83,6 +83,11 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// From the top: a full-page capture draws the sticky header and menu
+	// where the page was scrolled to, over the middle of the page.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)); err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100 means PNG
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
