@@ -90,7 +90,8 @@ func (s *Service) personQuery(ctx context.Context, a *authz.Actor, f PersonSearc
 		limit = 50
 	}
 	q := store.PersonQuery{Scope: a.Filter(authz.PersonRead), Employer: strings.TrimSpace(f.Employer), Status: f.Status,
-		Members: f.Members, CityCode: f.CityCode, Industry: strings.ToUpper(f.Industry), After: f.After, Limit: limit}
+		Members: f.Members, CityCode: f.CityCode, Industry: strings.ToUpper(f.Industry), After: f.After, Limit: limit,
+		Names: s.orgNames}
 	s.readText(&q, strings.TrimSpace(f.Text))
 	if f.Org != 0 {
 		o, err := s.orgFor(ctx, s.db.Read(), a, f.Org)

@@ -32,6 +32,9 @@ type PersonQuery struct {
 	Industry   string
 	After      string // keyset: the sort key and id of the last row, "key\x00id"
 	Limit      int
+	// Names, when set, gives a list's organization names from that cache
+	// instead of three joins per row.
+	Names *OrgNames
 }
 
 // The queries walk the people index (person_index.go) in pinyin order and
@@ -342,12 +345,43 @@ func ListPersons(ctx context.Context, db Q, f PersonQuery) ([]PersonRow, error) 
 		f.Limit = 50
 	}
 	limit := q.arg(f.Limit)
-	rows, err := db.QueryContext(ctx, `SELECT `+personCols+` FROM (`+q.keys(extra, limit)+`) sel
+	keys := q.keys(extra, limit)
+	if f.Names != nil {
+		return listNamed(ctx, db, f.Names, keys, q.args)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT `+personCols+` FROM (`+keys+`) sel
 		JOIN persons p ON p.id = sel.person_id`+personJoins+` ORDER BY sel.sort_key, sel.person_id`, q.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list persons: %w", err)
 	}
 	return collectPersons(rows)
+}
+
+// listNamed reads the people of keys with their organizations' ids and
+// the access epoch, and their names from the cache.
+func listNamed(ctx context.Context, db Q, names *OrgNames, keys string, args []any) ([]PersonRow, error) {
+	rows, err := db.QueryContext(ctx, `SELECT `+personColsBare+`, (SELECT n FROM access_epoch WHERE id = 1) FROM (`+keys+`) sel
+		JOIN persons p ON p.id = sel.person_id`+personJoinsBare+` ORDER BY sel.sort_key, sel.person_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list persons: %w", err)
+	}
+	defer rows.Close()
+	var out []PersonRow
+	var epoch int64
+	for rows.Next() {
+		var p PersonRow
+		if err := scanPersonThen(rows, &p, &epoch); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, names.fill(ctx, db, epoch, out)
 }
 
 // collectPersons reads every row of a query of personCols and closes it.
