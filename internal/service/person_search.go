@@ -64,13 +64,11 @@ func (s *Service) searchPersons(ctx context.Context, a *authz.Actor, f PersonSea
 		return PersonPage{}, err
 	}
 	var page PersonPage
-	rows, err := store.ListPersons(ctx, s.db.Read(), q)
+	rows, total, capped, err := store.ListCountPersons(ctx, s.db.Read(), q, PersonTotalCap)
 	if err != nil {
 		return page, err
 	}
-	if page.Total, page.TotalCapped, err = store.CountPersonsUpTo(ctx, s.db.Read(), q, PersonTotalCap); err != nil {
-		return page, err
-	}
+	page.Total, page.TotalCapped = total, capped
 	for _, r := range rows {
 		page.People = append(page.People, r.Person)
 	}
