@@ -52,9 +52,25 @@ func browser(t *testing.T, width, height int) context.Context {
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	// A guard against a hung browser, not a measure: a long journey on a
+	// busy machine takes minutes.
+	ctx, cancelT := context.WithTimeout(ctx, 5*time.Minute)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	return ctx
+}
+
+// submitted runs the steps that fill a form, submits the form holding sel
+// and waits for the page the server answers with before waiting for want:
+// a selector the old page also shows would be found at once, and the next
+// navigation would cut the post short (net::ERR_ABORTED on a busy machine).
+func submitted(ctx context.Context, sel, want string, fill ...chromedp.Action[chromedp.Void]) error {
+	if err := chromedp.Do(ctx, fill...); err != nil {
+		return err
+	}
+	if _, err := chromedp.RunResponse(ctx, chromedp.Submit(sel)); err != nil {
+		return err
+	}
+	return chromedp.Do(ctx, chromedp.WaitVisible(want))
 }
 
 // screenshot writes a full-page PNG named name into the screenshot folder.
@@ -66,6 +82,11 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
+	}
+	// From the top: a full-page capture draws the sticky header and menu
+	// where the page was scrolled to, over the middle of the page.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`)); err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
 	}
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100 means PNG
 	if err != nil {

@@ -100,8 +100,7 @@ func TestDevelopmentCaseHostAndHome(t *testing.T) {
 		if values["not_disciplined"] != "" {
 			acts = append(acts, chromedp.Click(`input[name="not_disciplined"]`))
 		}
-		acts = append(acts, chromedp.Submit(`#ds-on`), chromedp.WaitVisible(`#timeline`))
-		if err := chromedp.Do(b, acts...); err != nil {
+		if err := submitted(b, `#ds-on`, `#timeline`, acts...); err != nil {
 			t.Fatalf("step %d: %v", step, err)
 		}
 		body := text(t, b, `main`)
@@ -119,8 +118,7 @@ func TestDevelopmentCaseHostAndHome(t *testing.T) {
 		for k, v := range values {
 			acts = append(acts, chromedp.SetValue(k, v))
 		}
-		acts = append(acts, chromedp.Submit(sel), chromedp.WaitVisible(`#timeline`))
-		if err := chromedp.Do(b, acts...); err != nil {
+		if err := submitted(b, sel, `#timeline`, acts...); err != nil {
 			t.Fatalf("%s: %v", action, err)
 		}
 		if refused(b) {

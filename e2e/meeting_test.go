@@ -17,11 +17,13 @@ import (
 )
 
 // QR check-in end to end (issue #5, "Done when"): the Hangzhou secretary
-// plans today's theme Party day on a desktop and its page shows the
-// rotating code; a member's phone (390×844), not signed in, opens the
-// code's address, signs in, lands back on the check-in and confirms; the
-// secretary's page then counts the check-in. The code is read from the
-// page (data-token), not decoded from the image.
+// plans today's theme Party day on a desktop, jointly with the Yunhewan
+// street committee, and its page shows the rotating code; a member's
+// phone (390×844), not signed in, opens the code's address, signs in,
+// lands back on the check-in and confirms; the secretary's page then
+// counts the check-in. The code is read from the page (data-token), not
+// decoded from the image. The host officer then records the street's own
+// people who came (the host side), apart from the members' count.
 func TestQRCheckinDesktopAndPhone(t *testing.T) {
 	db := storetest.SQLite(t)
 	s := startSite(t, db)
@@ -31,6 +33,10 @@ func TestQRCheckinDesktopAndPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	home, err := store.FindOrg(ctx, db.Read(), "东园村党支部")
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, err := store.FindOrg(ctx, db.Read(), "中共杭州市拱墅区运河湾街道工作委员会")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,6 +70,7 @@ func TestQRCheckinDesktopAndPhone(t *testing.T) {
 		chromedp.SetValue(`#m-end`, "23:55"),
 		chromedp.SendKeys(`#m-place`, "拱墅区建设工地项目部会议室"),
 		chromedp.SendKeys(`#m-organizer`, "周长林"),
+		chromedp.SetValue(`#m-co`, itoa(int64(host.ID))),
 		chromedp.ScrollIntoView(`.breadcrumb, h1`),
 	); err != nil {
 		t.Fatal(err)
@@ -173,4 +180,51 @@ func TestQRCheckinDesktopAndPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, secPhone, "meeting-qr-phone")
+
+	hostSide(t, s, pageURL)
+}
+
+// hostSide: the host officer of the co-organizing street committee opens
+// the joint meeting on a desktop and records two of its officers by name
+// and the residents who came by headcount; a line with a phone number in
+// it is refused on the form.
+func hostSide(t *testing.T, s *site, pageURL string) {
+	desk := browser(t, 1366, 900)
+	officer := s.account(t, "gongshu")
+	signIn(t, desk, s.URL, officer.Name, officer.Password, "")
+	add := func(name, post, party, count string) {
+		t.Helper()
+		if err := chromedp.Do(desk,
+			chromedp.Navigate(pageURL),
+			chromedp.WaitVisible(`#ha-name`),
+			chromedp.SendKeys(`#ha-name`, name),
+			chromedp.SendKeys(`#ha-post`, post),
+			chromedp.SetValue(`#ha-party`, party),
+			chromedp.SendKeys(`#ha-count`, count),
+			chromedp.Submit(`#ha-name`),
+			chromedp.WaitVisible(`#host-side`),
+		); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("钱志文", "运河湾街道党工委 组织委员", "yes", "")
+	add("方晓燕", "运河湾街道党群服务中心 主任", "yes", "")
+	add("", "运河湾街道辖区党员和居民", "", "12")
+	add("叶建华 13812345678", "社区网格员", "no", "")
+	if refused := text(t, desk, `#host-side`); !strings.Contains(refused, "不登记身份证号、电话等号码") {
+		t.Errorf("a phone number in a host line is not refused: %q", refused)
+	}
+	if err := chromedp.Do(desk, chromedp.Navigate(pageURL), chromedp.WaitVisible(`#host-side`)); err != nil {
+		t.Fatal(err)
+	}
+	side := text(t, desk, `#host-side`)
+	for _, want := range []string{"钱志文", "运河湾街道党工委 组织委员", "方晓燕", "（未列姓名）", "12"} {
+		if !strings.Contains(side, want) {
+			t.Errorf("the host side lacks %q: %q", want, side)
+		}
+	}
+	if details := text(t, desk, `.props`); !strings.Contains(details, "共 14 人（列名 2 人，另 12 人）；其中党员 2 人") {
+		t.Errorf("the meeting's details: %q", details)
+	}
+	screenshot(t, desk, "meeting-host-side")
 }

@@ -11,6 +11,7 @@
 //
 //	go run ./bench/checkin -members 2500 -scanners 50
 //	go run ./bench/checkin -members 2500 -scanners 50 -pace 1s
+//	go run ./bench/checkin -members 2500 -scanners 50 -pace 1s -aged 5m
 //	go run ./bench/checkin -db postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 //
 // The clients run in the same process as the server, so on a small
@@ -19,11 +20,17 @@
 // the percentiles include the queue; -pace lets each scanner wait that
 // long between members (50 scanners at 1s: up to 50 check-ins a second,
 // twelve times the rate of 2,500 members in ten minutes), which measures
-// the wait at the door rather than the queue at saturation.
+// the wait at the door rather than the queue at saturation. -aged moves
+// the server's clock on after the sign-in, so every member's first
+// request records the session's activity, as when members signed in a
+// while before the meeting. After the scanning it prints what the write
+// pool did: waits for a connection, and connections closed and opened
+// again for want of an idle slot (the PostgreSQL stall of decision 0013).
 package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -64,6 +71,8 @@ func main() {
 	scanners := flag.Int("scanners", 50, "members scanning at the same moment")
 	pace := flag.Duration("pace", 0, "how long each scanner waits before its next member (0: no pause)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the scanning to this file")
+	aged := flag.Duration("aged", 0, "how long before the scanning the members signed in: over a minute, each\n"+
+		"member's first request records the session's activity, as at a real meeting (0: just now)")
 	flag.Parse()
 	if *profile != "" {
 		f, err := os.Create(*profile)
@@ -74,13 +83,13 @@ func main() {
 		defer f.Close()
 		cpuProfile = f
 	}
-	if err := run(context.Background(), *dsn, *members, *scanners, *pace); err != nil {
+	if err := run(context.Background(), *dsn, *members, *scanners, *pace, *aged); err != nil {
 		fmt.Fprintln(os.Stderr, "checkin:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, dsn string, members, scanners int, pace time.Duration) error {
+func run(ctx context.Context, dsn string, members, scanners int, pace, aged time.Duration) error {
 	if dsn == "" {
 		dir, err := os.MkdirTemp("", "gongjian-checkin-")
 		if err != nil {
@@ -97,7 +106,8 @@ func run(ctx context.Context, dsn string, members, scanners int, pace time.Durat
 	if err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	base, svc, stop, err := serve(db)
+	clk := &shifted{}
+	base, svc, stop, err := serve(db, clk)
 	if err != nil {
 		return err
 	}
@@ -137,9 +147,17 @@ func run(ctx context.Context, dsn string, members, scanners int, pace time.Durat
 		return err
 	}
 	fmt.Printf("%d members signed in over HTTP in %s\n", len(phones), time.Since(t0).Round(time.Millisecond))
+	if aged > 0 {
+		clk.by.Store(int64(aged))
+		if err := refresh(); err != nil {
+			return err
+		}
+		fmt.Printf("the server's clock moved %s on: the sessions are that old\n", aged)
+	}
 	if cpuProfile != nil {
 		pprof.StartCPUProfile(cpuProfile)
 	}
+	before := db.Stats()
 	opens, confirms, took, err := scan(base, phones, scanners, pace, func() string { return code.Load().(string) })
 	pprof.StopCPUProfile()
 	if err != nil {
@@ -148,6 +166,7 @@ func run(ctx context.Context, dsn string, members, scanners int, pace time.Durat
 	fmt.Printf("%d check-ins by %d scanners in %s: %.0f check-ins/s\n", len(confirms), scanners, took.Round(time.Millisecond),
 		float64(len(confirms))/took.Seconds())
 	report("GET  /checkin/{code} (the page after the scan)", opens)
+	poolReport(before, db.Stats())
 	report("POST /checkin/{code} (the check-in)", confirms)
 	var present int
 	if err := db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM meeting_attendance WHERE meeting_id = $1 AND method = 'qr'
@@ -162,13 +181,13 @@ func run(ctx context.Context, dsn string, members, scanners int, pace time.Durat
 }
 
 // serve starts the site on a loopback port.
-func serve(db *store.DB) (string, *service.Service, func(), error) {
+func serve(db *store.DB, clk *shifted) (string, *service.Service, func(), error) {
 	keys, err := seal.New(seal.SuiteStd)
 	if err != nil {
 		return "", nil, nil, err
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc, err := service.New(db, service.Config{Keys: keys, PasswordParams: auth.TestParams, Log: quiet})
+	svc, err := service.New(db, service.Config{Keys: keys, PasswordParams: auth.TestParams, Log: quiet, Clock: clk})
 	if err != nil {
 		return "", nil, nil, err
 	}
@@ -192,6 +211,11 @@ func serve(db *store.DB) (string, *service.Service, func(), error) {
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String(), svc, func() { srv.Close() }, nil
 }
+
+// shifted is the real clock moved on by a duration (-aged).
+type shifted struct{ by atomic.Int64 }
+
+func (c *shifted) Now() time.Time { return time.Now().UTC().Add(time.Duration(c.by.Load())) }
 
 // phone is one member's browser: a cookie jar and a client that does not
 // follow redirects.
@@ -317,4 +341,13 @@ func report(what string, d []time.Duration) {
 		return d[min(len(d)-1, int(p*float64(len(d))))].Round(100 * time.Microsecond)
 	}
 	fmt.Printf("%s: p50 %s, p95 %s, p99 %s, max %s\n", what, at(.50), at(.95), at(.99), d[len(d)-1].Round(100*time.Microsecond))
+}
+
+// poolReport prints what the write pool did during the scanning: waits for
+// a connection, connections opened beyond the idle ones and closed again.
+func poolReport(a, b sql.DBStats) {
+	fmt.Printf("pool: %d connections open at the end (max %d); %d waits for a connection, %s in all; "+
+		"%d closed for want of an idle slot, %d for idle time\n", b.OpenConnections, b.MaxOpenConnections,
+		b.WaitCount-a.WaitCount, (b.WaitDuration - a.WaitDuration).Round(time.Millisecond),
+		b.MaxIdleClosed-a.MaxIdleClosed, b.MaxIdleTimeClosed-a.MaxIdleTimeClosed)
 }

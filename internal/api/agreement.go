@@ -115,25 +115,11 @@ func (h *Handler) createAgreement(w http.ResponseWriter, r *http.Request) {
 // answers with the agreement do names (the same one, or a renewal).
 func agreementStep[T any](h *Handler, w http.ResponseWriter, r *http.Request, status int,
 	do func(c *Caller, id domain.AgreementID, in T) (domain.AgreementID, error)) {
-	c, ok := h.caller(w, r)
-	if !ok {
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	var in T
-	if !h.decode(w, r, &in) {
-		return
-	}
-	next, err := do(c, domain.AgreementID(id), in)
-	if err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	h.respondAgreement(w, r, c, next, status)
+	var next domain.AgreementID
+	idStep(h, w, r, func(c *Caller, id domain.AgreementID, in T) (err error) {
+		next, err = do(c, id, in)
+		return err
+	}, func(c *Caller, _ domain.AgreementID) { h.respondAgreement(w, r, c, next, status) })
 }
 
 // agreementVersion is the version a step names: in the body, else in

@@ -173,3 +173,28 @@ func (h *Handler) byID(respond func(w http.ResponseWriter, r *http.Request, c *C
 		respond(w, r, c, id)
 	}
 }
+
+// idStep is the prelude and end of a step on the resource whose id is in
+// the path: the caller, the id, the decoded body; it runs do and, when do
+// succeeds, respond. Every refusal on the way is answered here.
+func idStep[ID ~int64, T any](h *Handler, w http.ResponseWriter, r *http.Request, do func(c *Caller, id ID, in T) error,
+	respond func(c *Caller, id ID)) {
+	c, ok := h.caller(w, r)
+	if !ok {
+		return
+	}
+	n, err := pathID(r, "id")
+	if err != nil {
+		h.Fail(w, r, c.L, err)
+		return
+	}
+	var in T
+	if !h.decode(w, r, &in) {
+		return
+	}
+	if err := do(c, ID(n), in); err != nil {
+		h.Fail(w, r, c.L, err)
+		return
+	}
+	respond(c, ID(n))
+}

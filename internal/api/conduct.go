@@ -159,33 +159,10 @@ type commentIn struct {
 	Comment string `json:"comment"`
 }
 
-// idAction decodes a body for the resource in the path and runs do.
-func idAction[T any](h *Handler, w http.ResponseWriter, r *http.Request, do func(c *Caller, id int64, in T) error,
-	respond func(c *Caller, id int64)) {
-	c, ok := h.caller(w, r)
-	if !ok {
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	var in T
-	if !h.decode(w, r, &in) {
-		return
-	}
-	if err := do(c, id, in); err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	respond(c, id)
-}
-
 // answerFeedback acknowledges (ack) or returns a feedback.
 func (h *Handler) answerFeedback(ack bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		idAction(h, w, r, func(c *Caller, id int64, in commentIn) error {
+		idStep(h, w, r, func(c *Caller, id int64, in commentIn) error {
 			if ack {
 				return h.svc.AcknowledgeFeedback(r.Context(), c.Principal.Actor, domain.FeedbackID(id), in.Comment)
 			}
@@ -195,7 +172,7 @@ func (h *Handler) answerFeedback(ack bool) http.HandlerFunc {
 }
 
 func (h *Handler) reviseFeedback(w http.ResponseWriter, r *http.Request) {
-	idAction(h, w, r, func(c *Caller, id int64, in feedbackIn) error {
+	idStep(h, w, r, func(c *Caller, id int64, in feedbackIn) error {
 		if in.Version == 0 {
 			in.Version = ifMatch(r)
 		}
@@ -388,7 +365,7 @@ type opinionIn struct {
 }
 
 func (h *Handler) hostOpinion(w http.ResponseWriter, r *http.Request) {
-	idAction(h, w, r, func(c *Caller, id int64, in opinionIn) error {
+	idStep(h, w, r, func(c *Caller, id int64, in opinionIn) error {
 		return h.svc.RecordHostOpinion(r.Context(), c.Principal.Actor, domain.EvaluationID(id), service.OpinionInput{
 			Rating: domain.Rating(in.Rating), Note: in.Note, Version: in.Version})
 	}, func(c *Caller, id int64) { h.respondEvaluation(w, r, c, domain.EvaluationID(id), http.StatusOK, nil) })
@@ -408,7 +385,7 @@ type confirmIn struct {
 }
 
 func (h *Handler) confirmEvaluation(w http.ResponseWriter, r *http.Request) {
-	idAction(h, w, r, func(c *Caller, id int64, in confirmIn) error {
+	idStep(h, w, r, func(c *Caller, id int64, in confirmIn) error {
 		ci := service.ConfirmInput{Rating: domain.Rating(in.Rating), Reason: in.Reason, Version: in.Version}
 		if t := in.FollowUp; t != nil {
 			due, err := apiDate("followup.due_on", t.DueOn)
@@ -458,7 +435,7 @@ type closeIn struct {
 // closeFollowUp closes a task and answers with its evaluation.
 func (h *Handler) closeFollowUp(w http.ResponseWriter, r *http.Request) {
 	var eval domain.EvaluationID
-	idAction(h, w, r, func(c *Caller, id int64, in closeIn) error {
+	idStep(h, w, r, func(c *Caller, id int64, in closeIn) error {
 		fu, err := h.svc.FollowUp(r.Context(), c.Principal.Actor, domain.FollowUpID(id))
 		if err != nil {
 			return err

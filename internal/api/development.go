@@ -286,7 +286,7 @@ func (in devStepIn) input() (domain.StepInput, error) {
 // devStep records the step in the body (2–25); the version (or If-Match)
 // guards against a case changed meanwhile.
 func (h *Handler) devStep(w http.ResponseWriter, r *http.Request) {
-	idAction(h, w, r, func(c *Caller, id int64, in devStepIn) error {
+	idStep(h, w, r, func(c *Caller, id int64, in devStepIn) error {
 		step, err := in.input()
 		if err != nil {
 			return err
@@ -305,7 +305,7 @@ type devNoteIn struct {
 }
 
 func (h *Handler) devOpinion(w http.ResponseWriter, r *http.Request) {
-	idAction(h, w, r, func(c *Caller, id int64, in devNoteIn) error {
+	idStep(h, w, r, func(c *Caller, id int64, in devNoteIn) error {
 		on, err := apiDate("on", in.On)
 		if err != nil {
 			return err
@@ -316,7 +316,7 @@ func (h *Handler) devOpinion(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) devAssess(w http.ResponseWriter, r *http.Request) {
-	idAction(h, w, r, func(c *Caller, id int64, in devNoteIn) error {
+	idStep(h, w, r, func(c *Caller, id int64, in devNoteIn) error {
 		on, err := apiDate("on", in.On)
 		if err != nil {
 			return err
@@ -330,7 +330,7 @@ type devCloseIn struct {
 }
 
 func (h *Handler) devClose(w http.ResponseWriter, r *http.Request) {
-	idAction(h, w, r, func(c *Caller, id int64, in devCloseIn) error {
+	idStep(h, w, r, func(c *Caller, id int64, in devCloseIn) error {
 		return h.svc.CloseDevCase(r.Context(), c.Principal.Actor, domain.DevCaseID(id), in.Reason)
 	}, func(c *Caller, id int64) { h.respondDevCase(w, r, c, domain.DevCaseID(id), http.StatusOK) })
 }

@@ -311,25 +311,11 @@ func (h *Handler) recordDues(w http.ResponseWriter, r *http.Request) {
 // personStep decodes in for the person in the path, runs do and answers
 // 201 with what it returns.
 func personStep[T any](h *Handler, w http.ResponseWriter, r *http.Request, do func(c *Caller, id domain.PersonID, in T) (any, error)) {
-	c, ok := h.caller(w, r)
-	if !ok {
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	var in T
-	if !h.decode(w, r, &in) {
-		return
-	}
-	out, err := do(c, domain.PersonID(id), in)
-	if err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, out)
+	var out any
+	idStep(h, w, r, func(c *Caller, id domain.PersonID, in T) (err error) {
+		out, err = do(c, id, in)
+		return err
+	}, func(*Caller, domain.PersonID) { writeJSON(w, http.StatusCreated, out) })
 }
 
 type closeMonthIn struct {
@@ -337,28 +323,13 @@ type closeMonthIn struct {
 }
 
 func (h *Handler) closeDuesMonth(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.caller(w, r)
-	if !ok {
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	var in closeMonthIn
-	if !h.decode(w, r, &in) {
-		return
-	}
-	m, err := apiMonth("month", in.Month)
-	if err == nil {
-		err = h.svc.CloseDuesMonth(r.Context(), c.Principal.Actor, domain.OrgID(id), m)
-	}
-	if err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, closeMonthIn{Month: m.String()})
+	var m domain.Month
+	idStep(h, w, r, func(c *Caller, id domain.OrgID, in closeMonthIn) (err error) {
+		if m, err = apiMonth("month", in.Month); err != nil {
+			return err
+		}
+		return h.svc.CloseDuesMonth(r.Context(), c.Principal.Actor, id, m)
+	}, func(*Caller, domain.OrgID) { writeJSON(w, http.StatusCreated, closeMonthIn{Month: m.String()}) })
 }
 
 // reasonIn is the body of a correction.

@@ -28,6 +28,8 @@ func (h *Handler) registerMeetings(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+Prefix+"/meetings/{id}/cancel", h.cancelMeeting)
 	mux.HandleFunc("POST "+Prefix+"/meetings/{id}/attendance", h.markAttendance)
 	mux.HandleFunc("POST "+Prefix+"/meetings/{id}/guests", h.addGuest)
+	mux.HandleFunc("POST "+Prefix+"/meetings/{id}/hosts", h.addHostAttendee)
+	mux.HandleFunc("DELETE "+Prefix+"/meetings/{id}/hosts/{line}", h.removeHostAttendee)
 	mux.HandleFunc("POST "+Prefix+"/meetings/{id}/leave/{person}", h.decideLeave)
 	mux.HandleFunc("GET "+Prefix+"/meetings/{id}/checkin-code", h.checkinCode)
 	mux.HandleFunc("POST "+Prefix+"/meetings/{id}/checkin", h.checkIn)
@@ -109,6 +111,8 @@ type meetingDetailDTO struct {
 	meetingDTO
 	Count       service.AttendanceCount `json:"count"`
 	Lines       []lineDTO               `json:"attendance"`
+	Hosts       []hostDTO               `json:"host_attendees,omitempty"`
+	HostCount   *domain.HostCount       `json:"host_count,omitempty"`
 	Files       []fileDTO               `json:"files"`
 	CanWrite    bool                    `json:"can_write"`
 	CanRecord   bool                    `json:"can_record"`
@@ -125,6 +129,9 @@ func (h *Handler) respondMeeting(w http.ResponseWriter, r *http.Request, c *Call
 		CanWrite: v.CanWrite, CanRecord: v.CanRecord, CheckinOpen: v.CheckinOpen}
 	for _, l := range v.Lines {
 		d.Lines = append(d.Lines, toLine(l))
+	}
+	if v.Meeting.CoOrgID != 0 {
+		d.Hosts, d.HostCount = toHosts(v.Hosts), &v.HostCount
 	}
 	for _, f := range v.Files {
 		d.Files = append(d.Files, fileDTO{ID: f.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256,
@@ -206,24 +213,7 @@ func (h *Handler) planMeeting(w http.ResponseWriter, r *http.Request) {
 // meetingStep decodes in, runs do on the meeting in the path and answers
 // with the meeting as it then is.
 func meetingStep[T any](h *Handler, w http.ResponseWriter, r *http.Request, do func(c *Caller, id domain.MeetingID, in T) error) {
-	c, ok := h.caller(w, r)
-	if !ok {
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	var in T
-	if !h.decode(w, r, &in) {
-		return
-	}
-	if err := do(c, domain.MeetingID(id), in); err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	h.respondMeeting(w, r, c, domain.MeetingID(id), http.StatusOK)
+	idStep(h, w, r, do, func(c *Caller, id domain.MeetingID) { h.respondMeeting(w, r, c, id, http.StatusOK) })
 }
 
 type heldIn struct {

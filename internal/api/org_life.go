@@ -62,24 +62,7 @@ func (h *Handler) lifecycle(r *http.Request, c *Caller, id domain.OrgID, in life
 // orgStep decodes in, runs do on the organization in the path and answers
 // with the organization as it then is.
 func orgStep[T any](h *Handler, w http.ResponseWriter, r *http.Request, do func(c *Caller, id domain.OrgID, in T) error) {
-	c, ok := h.caller(w, r)
-	if !ok {
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	var in T
-	if !h.decode(w, r, &in) {
-		return
-	}
-	if err := do(c, domain.OrgID(id), in); err != nil {
-		h.Fail(w, r, c.L, err)
-		return
-	}
-	h.respondOrg(w, r, c, domain.OrgID(id), http.StatusOK)
+	idStep(h, w, r, do, func(c *Caller, id domain.OrgID) { h.respondOrg(w, r, c, id, http.StatusOK) })
 }
 
 func (h *Handler) upgradeOrg(w http.ResponseWriter, r *http.Request) {

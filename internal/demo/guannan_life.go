@@ -360,10 +360,11 @@ func (g *life) meeting(o *lifeOrg, k domain.MeetingKind, d domain.Date, j int) {
 	m.Topic = topic(o, k, d, j)
 	m.Place = g.place(o, k, d)
 	if k == domain.MeetingThemeDay && jointMonth(d) {
-		if host, name := g.jointHost(o, d); host != 0 {
-			m.CoOrgID = host
+		if host := g.jointHost(o, d); host.ID != 0 {
+			m.CoOrgID = host.ID
+			m.CoOrgName = host.Name
 			m.Topic = jointTopic(d, j)
-			m.Place = name + "党群服务中心"
+			m.Place = shortHost(host.Name) + "党群服务中心"
 		}
 	}
 	if m.StartsAt.After(g.now) {
@@ -378,6 +379,9 @@ func (g *life) meeting(o *lifeOrg, k domain.MeetingKind, d domain.Date, j int) {
 	if !service.ExpectsNobody(k) {
 		hm.Lines, c = g.sheet(o, m)
 	}
+	if m.CoOrgID != 0 {
+		hm.Hosts = hostSide(o, m, m.CoOrgName)
+	}
 	m.Minutes, m.Decisions = minutes(o, m, c)
 	hm.Meeting = m
 	g.out.Meetings = append(g.out.Meetings, hm)
@@ -391,8 +395,8 @@ func jointMonth(d domain.Date) bool {
 }
 
 // jointHost is the host party of an agreement in force on d that covers
-// o (the service's own test, store.CoOrganizerAgreed), and its short name.
-func (g *life) jointHost(o *lifeOrg, d domain.Date) (domain.OrgID, string) {
+// o (the service's own test, store.CoOrganizerAgreed); zero when none.
+func (g *life) jointHost(o *lifeOrg, d domain.Date) domain.OrgRef {
 	for _, a := range g.agrees {
 		if a.State != domain.AgreementInForce || d.Before(a.ValidFrom) || d.After(a.ValidTo) {
 			continue
@@ -402,10 +406,10 @@ func (g *life) jointHost(o *lifeOrg, d domain.Date) (domain.OrgID, string) {
 			if !ok || !strings.HasPrefix(o.Path, mob.Path) || len(a.Host) == 0 {
 				continue
 			}
-			return a.Host[0].ID, shortHost(a.Host[0].Name)
+			return a.Host[0]
 		}
 	}
-	return 0, ""
+	return domain.OrgRef{}
 }
 
 // sitIns are the secretary's sitting in at the host committee's meetings

@@ -144,9 +144,13 @@ func (g *life) oneFeedback(a domain.Agreement, host domain.OrgRef, author domain
 		part = domain.ParticipationSometimes
 	}
 	conduct := domain.ConductGood
+	// A member out of contact by the day it is sent was not seen by the
+	// host either, and the feedback says so: at the bottom of both
+	// scales, which is no contact (feedback counts as one otherwise).
+	unseen := mb.ContactState != domain.ContactOK && mb.LastContactOn.Before(sent)
 	switch x := draw(100, p, dayKey(sp.First), 5); {
-	case mb.ContactState == domain.ContactLost && mb.LastContactOn.Before(sp.First):
-		conduct = domain.ConductPoor
+	case unseen:
+		part, conduct = domain.ParticipationRarely, domain.ConductPoor
 	case part == domain.ParticipationRarely || x >= 94:
 		conduct = domain.ConductFair
 	case x < 15:

@@ -95,6 +95,17 @@ func lifeMeetings(t *testing.T, db *store.DB, svc *service.Service) {
 	if !slices.ContainsFunc(rows, func(r store.MeetingRow) bool { return r.CoOrgName == gongshu }) {
 		t.Errorf("no theme day of %s with %s", hzBranch, gongshu)
 	}
+	// Every held joint theme day has its host side: named officers of
+	// the co-organizer and a headcount, apart from the members' sheet.
+	for _, r := range rows {
+		if r.CoOrgID == 0 || r.State != domain.MeetingHeld {
+			continue
+		}
+		v, err := svc.Meeting(ctx, county, r.ID)
+		if err != nil || v.HostCount.Named < 2 || v.HostCount.Unnamed < 6 || v.HostCount.PartyMembers < 1 {
+			t.Errorf("joint theme day %d of %s: host side %+v (%v)", r.ID, hzBranch, v.HostCount, err)
+		}
+	}
 	// A sheet is the members placed there that day; most came.
 	view, err := svc.Meeting(ctx, county, rows[len(rows)-1].ID)
 	if err != nil || view.Count.Expected == 0 || view.Count.Present*2 < view.Count.Expected || view.Count.Unmarked != 0 {

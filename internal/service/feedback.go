@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gongjian/internal/authz"
@@ -271,12 +272,49 @@ func (s *Service) feedbackSent(ctx context.Context, tx store.Tx, a *authz.Actor,
 	if err := s.personEvent(ctx, tx, a, f.PersonID, "feedback_"+kind, d); err != nil {
 		return err
 	}
+	if err := s.feedbackReached(ctx, tx, a, f); err != nil {
+		return err
+	}
 	if err := s.record(ctx, tx, a, action, "feedback", fmt.Sprint(f.ID), "ok", d); err != nil {
 		return err
 	}
 	return s.tell(ctx, tx, a, f.HomeOrgID, homeRoles, nil, Notice{Kind: "feedback", MsgID: "feedback.notice.sent",
 		Args: map[string]any{"Person": f.PersonName, "Quarter": f.Quarter, "Org": f.WriterOrgName}, Link: feedbackURL(f.ID),
 		Key: fmt.Sprintf("feedback:%d:sent:%d", f.ID, f.Revision)})
+}
+
+// feedbackContact is the contact a feedback is evidence of: the writer
+// saw the member that quarter, so the member is in touch (party-rules.md
+// "lost contact"), dated on the day it was sent. A feedback that rates both
+// participation and conduct at the bottom of their scales is the writer
+// saying it has lost sight of the member, and is no contact (ok false).
+func feedbackContact(f domain.Feedback, now time.Time) (store.Contact, bool) {
+	if f.Participation == domain.ParticipationRarely && f.Conduct == domain.ConductPoor {
+		return store.Contact{}, false
+	}
+	return store.Contact{PersonID: f.PersonID, On: domain.Today(f.SentAt), Channel: "feedback", Reached: true,
+		Note: strings.TrimSpace(f.Quarter + " " + f.WriterOrgName), ActorName: f.AuthorName, RecordedAt: now}, true
+}
+
+// feedbackReached records the contact a feedback is evidence of and, like
+// a contact recorded by hand, clears a warning it ends at once.
+func (s *Service) feedbackReached(ctx context.Context, tx store.Tx, a *authz.Actor, f domain.Feedback) error {
+	c, ok := feedbackContact(f, s.Now())
+	if !ok {
+		return nil
+	}
+	if _, err := store.AddContact(ctx, tx, c); err != nil {
+		return err
+	}
+	th, err := s.ContactThresholds(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := store.PersonByID(ctx, tx, f.PersonID)
+	if err != nil {
+		return err
+	}
+	return s.rereadContactState(ctx, tx, a, p, c.On, th)
 }
 
 // feedbackFor reads a feedback the actor may see: feedback:write at the

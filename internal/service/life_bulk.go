@@ -13,7 +13,8 @@ import (
 // HeldMeeting is a meeting recorded after the fact with its sheet.
 type HeldMeeting struct {
 	Meeting domain.Meeting
-	Lines   []domain.Attendance // MeetingID is filled in
+	Lines   []domain.Attendance   // MeetingID is filled in
+	Hosts   []domain.HostAttendee // the host side of a joint meeting; MeetingID is filled in
 }
 
 // LifeRecords is organizational life recorded after the fact: what the
@@ -32,9 +33,10 @@ type LifeRecords struct {
 // for the program's own loaders (the demo, a migration from another
 // system): the per-row use cases would take an audit entry, a permission
 // check and a transaction for every line. Only the system actor may. The
-// derived rows are the use cases' own: a presence and a payment are
-// reached contacts (channel meeting, checkin or dues; one contact per
-// payment date, naming its months), which move the member's last contact
+// derived rows are the use cases' own: a presence, a payment and a
+// feedback that saw the member are reached contacts (channel meeting,
+// checkin, dues or feedback; one contact per payment date, naming its
+// months), which move the member's last contact
 // forward; nobody is notified of the past.
 func (s *Service) RecordLifeInBulk(ctx context.Context, a *authz.Actor, r LifeRecords) error {
 	if a != authz.System {
@@ -57,8 +59,13 @@ func (s *Service) RecordLifeInBulk(ctx context.Context, a *authz.Actor, r LifeRe
 			return err
 		}
 		var lines []domain.Attendance
+		var hosts []domain.HostAttendee
 		var contacts []store.Contact
 		for i, m := range r.Meetings {
+			for _, h := range m.Hosts {
+				h.MeetingID = ids[i]
+				hosts = append(hosts, h)
+			}
 			for _, l := range m.Lines {
 				l.MeetingID = ids[i]
 				lines = append(lines, l)
@@ -75,8 +82,16 @@ func (s *Service) RecordLifeInBulk(ctx context.Context, a *authz.Actor, r LifeRe
 		if err := store.InsertAttendanceLines(ctx, tx, lines); err != nil {
 			return err
 		}
+		if err := store.InsertHostAttendees(ctx, tx, hosts); err != nil {
+			return err
+		}
 		if err := store.InsertFeedbackRecords(ctx, tx, r.Feedback); err != nil {
 			return err
+		}
+		for _, f := range r.Feedback {
+			if c, ok := feedbackContact(f.Feedback, now); ok {
+				contacts = append(contacts, c)
+			}
 		}
 		if err := store.InsertEvaluationRecords(ctx, tx, r.Evaluations); err != nil {
 			return err
@@ -92,7 +107,7 @@ func (s *Service) RecordLifeInBulk(ctx context.Context, a *authz.Actor, r LifeRe
 			return err
 		}
 		return s.record(ctx, tx, a, "life.record_bulk", "meeting", "", "ok", map[string]any{"meetings": len(r.Meetings),
-			"lines": len(lines), "feedback": len(r.Feedback), "evaluations": len(r.Evaluations), "standards": len(r.Standards),
+			"lines": len(lines), "host_lines": len(hosts), "feedback": len(r.Feedback), "evaluations": len(r.Evaluations), "standards": len(r.Standards),
 			"payments": len(r.Payments), "contacts": len(contacts)})
 	})
 }

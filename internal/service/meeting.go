@@ -255,12 +255,14 @@ func ownReach(a *authz.Actor) *authz.Actor {
 	return &c
 }
 
-// MeetingView is a meeting's page: the record, its sheet and files, what
-// the actor may do, and whether check-in is open (a planned meeting on
-// today's date).
+// MeetingView is a meeting's page: the record, its sheet, host side and
+// files, what the actor may do, and whether check-in is open (a planned
+// meeting on today's date).
 type MeetingView struct {
 	Meeting     domain.Meeting
 	Lines       []domain.Attendance
+	Hosts       []domain.HostAttendee // the host side of a joint meeting
+	HostCount   domain.HostCount      // apart from Count: not in any rate
 	Files       []domain.MeetingFile
 	Count       AttendanceCount
 	CanWrite    bool
@@ -322,6 +324,12 @@ func (s *Service) Meeting(ctx context.Context, a *authz.Actor, id domain.Meeting
 		return v, err
 	}
 	v.Count = CountLines(v.Lines)
+	if m.CoOrgID != 0 {
+		if v.Hosts, err = store.HostAttendees(ctx, q, id); err != nil {
+			return v, err
+		}
+		v.HostCount = domain.CountHosts(v.Hosts)
+	}
 	v.Files, err = store.MeetingFiles(ctx, q, id)
 	return v, err
 }

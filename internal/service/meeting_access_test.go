@@ -75,16 +75,7 @@ func meetingOutcome(err error) string {
 func TestMeetingAccessMatrix(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newWorld(t, db)
-		id, err := w.svc.BootstrapAgreement(ctx, service.NewAgreement{Title: "平江协议", OriginID: w.orgs["C"].ID,
-			MobileIDs: []domain.OrgID{w.orgs["M"].ID}, HostIDs: []domain.OrgID{w.orgs["H2"].ID},
-			Capabilities: []domain.Capability{domain.CapViewBasic, domain.CapFeedback},
-			ValidFrom:    domain.NewDate(2026, 1, 1), ValidTo: domain.NewDate(2026, 12, 31)})
-		noErr(t, err)
-		noErr(t, w.svc.SignAgreement(ctx, authz.System, id, 0, domain.NewDate(2026, 1, 1)))
-		acc, err := w.svc.BootstrapAccount(ctx, service.NewAccount{Name: "host2", Password: goodPassword})
-		noErr(t, err)
-		noErr(t, w.svc.BootstrapGrant(ctx, acc, authz.RoleHostOfficer, w.orgs["H2"].Name))
-		w.accounts["host2"] = acc
+		w.withHost2(t)
 
 		started := beijingAt(29, 16, 0)
 		meetings := map[string]domain.MeetingID{

@@ -68,6 +68,9 @@ type Service struct {
 	dummyHash string
 	// checkins writes QR check-ins in batches (meeting_batch.go).
 	checkins checkinBatcher
+	// touches records sessions' activity off the request path
+	// (session_touch.go).
+	touches sessionToucher
 	// senders are Config.Senders by channel; messages is Config.Messages.
 	senders  map[string]sender.Sender
 	messages func() (*i18n.Bundle, error)

@@ -15,7 +15,7 @@ type Contact struct {
 	ID         int64
 	PersonID   domain.PersonID
 	On         domain.Date
-	Channel    string // meeting, checkin, dues, phone, visit, message, self_report, other
+	Channel    string // meeting, checkin, dues, feedback, phone, visit, message, self_report, other
 	Reached    bool
 	Note       string
 	ActorName  string
@@ -23,7 +23,7 @@ type Contact struct {
 }
 
 // ContactChannels are the channels the schema accepts.
-var ContactChannels = []string{"meeting", "checkin", "dues", "phone", "visit", "message", "self_report", "other"}
+var ContactChannels = []string{"meeting", "checkin", "dues", "feedback", "phone", "visit", "message", "self_report", "other"}
 
 // AddContact records a contact; a reached one also moves the member's last
 // contact forward (never back: contacts may be entered late).

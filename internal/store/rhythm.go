@@ -195,16 +195,24 @@ func MemberTallies(ctx context.Context, q Q, f TallyQuery) ([]MemberTally, error
 //
 // Only the meetings after the cutoff are read for everyone: a member
 // answered at any of them, or expected at none, cannot be flagged. The
-// few left (candidates) have their whole history read.
+// few left (candidates) have their whole history read, once, from their
+// own lines (own) to the meetings: the CTEs are MATERIALIZED, since a
+// planner that inlines lines into its two readers (SQLite 3.4x does)
+// scans every member's lines to find the candidates', and one without
+// statistics (PostgreSQL after a bulk load) walks every held meeting for
+// each candidate (decision 0013).
 func absenceRuns(person string) string {
 	line := `ma.expected AND m.state = 'held' AND ma.status <> 'unmarked'`
-	return `WITH candidates AS (
+	return `WITH candidates AS MATERIALIZED (
 		SELECT ma.person_id FROM meetings m JOIN meeting_attendance ma ON ma.meeting_id = m.id
 		WHERE ` + line + ` AND m.held_on > $1 AND m.held_on <= $2` + person + `
 		GROUP BY ma.person_id HAVING MIN(CASE WHEN ma.status = 'absent' THEN 1 ELSE 0 END) = 1),
-	lines AS (
-		SELECT ma.person_id, m.held_on, ma.status FROM candidates c JOIN meeting_attendance ma ON ma.person_id = c.person_id
-		JOIN meetings m ON m.id = ma.meeting_id WHERE ` + line + ` AND m.held_on <= $2),
+	own AS MATERIALIZED (
+		SELECT ma.person_id, ma.meeting_id, ma.status FROM candidates c JOIN meeting_attendance ma ON ma.person_id = c.person_id
+		WHERE ma.expected AND ma.status <> 'unmarked'),
+	lines AS MATERIALIZED (
+		SELECT o.person_id, m.held_on, o.status FROM own o JOIN meetings m ON m.id = o.meeting_id
+		WHERE m.state = 'held' AND m.held_on <= $2),
 	answered AS (SELECT person_id, MAX(held_on) AS last_ok FROM lines WHERE status <> 'absent' GROUP BY person_id),
 	runs AS (
 		SELECT l.person_id, MIN(l.held_on) AS since, MAX(l.held_on) AS last_absent, COUNT(*) AS missed

@@ -50,11 +50,37 @@ func SessionByHash(ctx context.Context, q Q, hash []byte) (Session, error) {
 	return s, nil
 }
 
-// TouchSession moves a session's last activity forward.
-func TouchSession(ctx context.Context, q Q, hash []byte, now time.Time) error {
-	_, err := q.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1`, hash, ts(now))
-	if err != nil {
-		return fmt.Errorf("store: touch session: %w", err)
+// SessionTouch is a session's activity to record: its token hash and when
+// it was last used.
+type SessionTouch struct {
+	TokenHash []byte
+	At        time.Time
+}
+
+// touchBatch bounds the rows of one UPDATE (2 parameters each).
+const touchBatch = 500
+
+// TouchSessions moves the last activity of each session forward to its
+// instant, never back (another server may have written a later one), in
+// one statement per touchBatch sessions. A session that has ended in the
+// meantime is not brought back: there is no row left to update.
+func TouchSessions(ctx context.Context, tx Tx, touches []SessionTouch) error {
+	types := []string{"BYTEA", "TIMESTAMPTZ"}
+	if tx.Dialect() == SQLite {
+		types = []string{"", ""} // SQLite would cast both to numbers
+	}
+	for start := 0; start < len(touches); start += touchBatch {
+		part := touches[start:min(start+touchBatch, len(touches))]
+		args := make([]any, 0, 2*len(part))
+		for _, t := range part {
+			args = append(args, t.TokenHash, ts(t.At))
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = v.column2
+			FROM (VALUES `+castValues(tx.Dialect(), 0, len(part), types...)+`) AS v
+			WHERE sessions.token_hash = v.column1 AND sessions.last_seen_at < v.column2`, args...)
+		if err != nil {
+			return fmt.Errorf("store: touch sessions: %w", err)
+		}
 	}
 	return nil
 }

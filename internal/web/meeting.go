@@ -252,6 +252,8 @@ func (h *Handler) registerMeetings(mux *http.ServeMux) {
 	mux.HandleFunc("GET /meetings/{id}/attendance.xlsx", h.attendanceExport)
 	mux.HandleFunc("POST /meetings/{id}/attendance", h.markAttendance)
 	mux.HandleFunc("POST /meetings/{id}/guests", h.addGuest)
+	mux.HandleFunc("POST /meetings/{id}/hosts", h.addHostAttendee)
+	mux.HandleFunc("POST /meetings/{id}/hosts/{line}/delete", h.removeHostAttendee)
 	mux.HandleFunc("POST /meetings/{id}/leave/{person}/approve", h.decideLeave(true))
 	mux.HandleFunc("POST /meetings/{id}/leave/{person}/refuse", h.decideLeave(false))
 	mux.HandleFunc("POST /meetings/{id}/held", h.holdMeeting)

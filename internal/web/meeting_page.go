@@ -21,7 +21,7 @@ import (
 // form a refusal belongs to, refused its message for when the page does
 // not show that form.
 type meetingForms struct {
-	Hold, Cancel, Attach, Sheet, Guest *Form
+	Hold, Cancel, Attach, Sheet, Guest, Host *Form
 
 	failed  *Form
 	refused string
@@ -31,6 +31,7 @@ type meetingPageData struct {
 	View     service.MeetingView
 	M        mtg
 	Lines    []lineRow
+	Hosts    []hostRow // the host side of a joint meeting
 	Forms    meetingForms
 	Refused  string
 	Checkin  *checkinPanel // while open, for those who keep attendance
@@ -81,6 +82,8 @@ func (d meetingPageData) shows(f *Form) bool {
 	switch f {
 	case d.Forms.Sheet, d.Forms.Guest:
 		return v.CanRecord && v.Meeting.State != domain.MeetingCancelled
+	case d.Forms.Host:
+		return d.HostsEditable()
 	case d.Forms.Hold, d.Forms.Attach:
 		return v.CanWrite && v.Meeting.State != domain.MeetingCancelled
 	case d.Forms.Cancel:
@@ -106,7 +109,7 @@ func (h *Handler) showMeeting(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	m := v.Meeting
-	d := meetingPageData{View: v, M: mtg{m}, Lines: lineRows(v.Lines), Forms: forms, Statuses: domain.AttendanceStatuses(),
+	d := meetingPageData{View: v, M: mtg{m}, Lines: lineRows(v.Lines), Hosts: hostRows(v.Hosts), Forms: forms, Statuses: domain.AttendanceStatuses(),
 		Started: !m.StartsAt.After(h.svc.Now()), MaxMB: (h.svc.MeetingFileLimit() + 1<<20 - 1) >> 20}
 	version := strconv.FormatInt(m.Version, 10)
 	defaults := []struct {
@@ -118,6 +121,7 @@ func (h *Handler) showMeeting(w http.ResponseWriter, r *http.Request, status int
 		{&d.Forms.Attach, nil},
 		{&d.Forms.Sheet, sheetValues(v.Lines)},
 		{&d.Forms.Guest, nil},
+		{&d.Forms.Host, nil},
 	}
 	for _, f := range defaults {
 		if *f.p == nil {
@@ -151,6 +155,14 @@ func (h *Handler) showMeeting(w http.ResponseWriter, r *http.Request, status int
 		}
 	}
 	h.renderAt(w, r, meetingURL(m.ID), status, "meeting", m.Topic, d)
+}
+
+// HostsEditable reports whether the page offers to add and remove the
+// host side's people: a joint meeting (or sitting-in) that has begun, not
+// cancelled, for whoever keeps its attendance.
+func (d meetingPageData) HostsEditable() bool {
+	v := d.View
+	return v.CanRecord && v.Meeting.CoOrgID != 0 && v.Meeting.State != domain.MeetingCancelled && d.Started
 }
 
 // sheetValues fills the sheet form with the lines as they stand.
@@ -353,6 +365,10 @@ func (h *Handler) attendanceExport(w http.ResponseWriter, r *http.Request) {
 			method = l.T(ln.MethodKey())
 		}
 		rows = append(rows, []string{ln.Name, kind, l.T(ln.StatusKey()), ln.LeaveReason, leave, method, ln.CheckedIn(), ln.RecordedBy})
+	}
+	if v.Meeting.CoOrgID != 0 {
+		header = append(header, l.T("web.meeting.host.post"), l.T("web.meeting.host.party"), l.T("web.meeting.host.headcount"))
+		rows = append(rows, hostExportRows(l, v.Hosts)...)
 	}
 	m := mtg{v.Meeting}
 	h.sendXLSX(w, r, l.T("web.meeting.sheet_title"), "attendance-"+strconv.FormatInt(id, 10)+".xlsx",

@@ -55,12 +55,20 @@ func meetingSamples() map[string][]any {
 		Count: service.AttendanceCount{Expected: 3, Present: 1, Leave: 1, Unmarked: 1, Guests: 1, QR: 1, Requests: 1},
 		Files: []domain.MeetingFile{{ID: 1, MeetingID: 7, Name: "合影.jpg", ContentType: "image/jpeg", UploadedBy: "m1", UploadedAt: at},
 			{ID: 2, MeetingID: 7, Name: "纪要.pdf", ContentType: "application/pdf", UploadedBy: "m1", UploadedAt: at}}}
+	yes, no := true, false
+	view.Hosts = []domain.HostAttendee{
+		{ID: 1, MeetingID: 7, Name: "钱志文", Post: "拱墅区米市巷街道党工委 组织委员", PartyMember: &yes, Headcount: 1, AddedBy: "host"},
+		{ID: 2, MeetingID: 7, Name: "<i>方晓燕</i>", PartyMember: &no, Headcount: 1, AddedBy: "host"},
+		{ID: 3, MeetingID: 7, Name: "叶建华", Headcount: 1, AddedBy: "host"},
+		{ID: 4, MeetingID: 7, Post: "辖区党员和居民", Headcount: 12, AddedBy: "host"},
+	}
+	view.HostCount = domain.CountHosts(view.Hosts)
 	panel := &checkinPanel{MeetingID: 7, Token: "AAAA", URL: "http://example.test/checkin/AAAA", QR: "data:image/png;base64,AAAA",
 		Count: view.Count, Latest: lineRows(lines[:1]), Open: true, Refresh: checkinRefresh}
 	page := func(v service.MeetingView, forms meetingForms, p *checkinPanel) meetingPageData {
-		d := meetingPageData{View: v, M: mtg{v.Meeting}, Lines: lineRows(v.Lines), Forms: forms, Checkin: p,
+		d := meetingPageData{View: v, M: mtg{v.Meeting}, Lines: lineRows(v.Lines), Hosts: hostRows(v.Hosts), Forms: forms, Checkin: p,
 			Statuses: domain.AttendanceStatuses(), Started: true, MaxMB: 20}
-		for _, f := range []**Form{&d.Forms.Hold, &d.Forms.Cancel, &d.Forms.Attach, &d.Forms.Sheet, &d.Forms.Guest} {
+		for _, f := range []**Form{&d.Forms.Hold, &d.Forms.Cancel, &d.Forms.Attach, &d.Forms.Sheet, &d.Forms.Guest, &d.Forms.Host} {
 			if *f == nil {
 				*f = form(nil, nil, "")
 			}
@@ -100,6 +108,8 @@ func meetingSamples() map[string][]any {
 			page(cancelled, meetingForms{}, nil),
 			page(view, meetingForms{Hold: form(nil, map[string]string{"minutes": "请填写"}, "会议尚未召开"),
 				Cancel: form(nil, map[string]string{"reason": "请填写"}, ""), Attach: form(nil, nil, "文件太大")}, nil),
+			page(view, meetingForms{Host: form(map[string]string{"name": "钱某 330102", "party": "yes", "headcount": "3"},
+				map[string]string{"headcount": "填写了姓名的一行只记一人", "name": "不登记号码"}, "请检查")}, nil),
 			guest,
 		},
 		"checkin": {

@@ -54,22 +54,36 @@ func (h *Handler) showMeetingNew(w http.ResponseWriter, r *http.Request, status 
 }
 
 // meetingChoices are the organizations the actor may plan meetings for and
-// the host organizations it sees (co-organizers).
+// the host organizations that may co-organize: those it sees, and the
+// host parties of the agreements in force it reads (a mobile secretary
+// does not see the host side's organizations, only its agreements).
 func (h *Handler) meetingChoices(ctx context.Context, a *authz.Actor) (meetingNewData, error) {
 	d := meetingNewData{Kinds: domain.MeetingKinds()}
 	orgs, err := h.svc.ListOrgs(ctx, a, service.OrgFilter{Status: domain.StatusActive})
 	if err != nil {
 		return d, err
 	}
+	seen := map[domain.OrgID]bool{}
 	for _, o := range orgs {
 		switch {
 		case o.Side == domain.SideHost:
-			d.Hosts = append(d.Hosts, o)
+			d.Hosts, seen[o.ID] = append(d.Hosts, o), true
 		case service.CanHoldMeetings(o) && a.CanAt(authz.OrgWrite, orgTarget(o)).Allowed:
 			d.Orgs = append(d.Orgs, o)
 		}
 	}
-	return d, nil
+	if len(d.Orgs) == 0 {
+		return d, nil
+	}
+	agreements, err := h.svc.ListAgreements(ctx, a, service.AgreementFilter{State: domain.AgreementInForce})
+	for _, ag := range agreements {
+		for _, r := range ag.Host {
+			if !seen[r.ID] {
+				d.Hosts, seen[r.ID] = append(d.Hosts, domain.Org{ID: r.ID, Name: r.Name, Side: domain.SideHost}), true
+			}
+		}
+	}
+	return d, err
 }
 
 // beijingTime reads a day and an hh:mm as an instant in Beijing time; an
