@@ -59,8 +59,13 @@ type ImportOptions struct {
 	// the data folder, so that CommitImport can run in a later request.
 	Stage bool
 	// Report receives the error report (an xlsx of the rejected rows with
-	// their cells and reasons) when the file has rejected rows.
+	// their cells and reasons) when the file has rejected rows, with ID
+	// numbers and phones masked.
 	Report io.Writer
+	// ClearReport, when set, receives the same report with the clear
+	// values (for the staged copy that ImportReport gives out on request
+	// to the holder of sensitive:reveal; decision 0016).
+	ClearReport io.Writer
 	// Explain renders a message ID for the error report, in the reader's
 	// language; nil writes the IDs themselves.
 	Explain func(msgID string, args map[string]any) string
@@ -200,15 +205,17 @@ func (s *Service) PreviewImport(ctx context.Context, a *authz.Actor, name string
 	case err != nil && !errors.Is(err, domain.ErrNotFound):
 		return pv, err
 	}
-	// A staged preview keeps its error report beside the file.
-	var report *bytes.Buffer
+	// A staged preview keeps its error report beside the file, masked and
+	// clear (both sealed at rest, like the file).
+	var report, clearReport *bytes.Buffer
 	if opts.Stage && !opts.DryRun {
-		report = &bytes.Buffer{}
+		report, clearReport = &bytes.Buffer{}, &bytes.Buffer{}
 		if opts.Report != nil {
 			opts.Report = io.MultiWriter(opts.Report, report)
 		} else {
 			opts.Report = report
 		}
+		opts.ClearReport = clearReport
 	}
 	im, err := s.newImporter(ctx, a, opts, s.db.Read())
 	if err != nil {
@@ -231,8 +238,11 @@ func (s *Service) PreviewImport(ctx context.Context, a *authz.Actor, name string
 		if err := s.stageFile(sha, r, size); err != nil {
 			return pv, err
 		}
-		if report.Len() > 0 {
-			if err := s.writeSealed(sha, "errors", bytes.NewReader(report.Bytes()), int64(report.Len())); err != nil {
+		for kind, b := range map[string]*bytes.Buffer{reportKind: report, clearReportKind: clearReport} {
+			if b.Len() == 0 {
+				continue
+			}
+			if err := s.writeSealed(sha, kind, bytes.NewReader(b.Bytes()), int64(b.Len())); err != nil {
 				return pv, err
 			}
 		}

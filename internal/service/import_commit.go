@@ -281,7 +281,7 @@ func (s *Service) sessionOf(rec store.ImportRecord) ImportSession {
 		v.Done, v.Total = s.progressOf(rec.SHA256)
 		v.Total = max(v.Total, rec.Counts.Total)
 	}
-	v.HasReport = rec.Counts.Rejected > 0 && s.hasSealed(rec.SHA256, "errors")
+	v.HasReport = rec.Counts.Rejected > 0 && s.hasSealed(rec.SHA256, reportKind)
 	return v
 }
 
@@ -301,10 +301,42 @@ func (s *Service) ImportSessions(ctx context.Context, a *authz.Actor, limit int)
 	return out, nil
 }
 
-// ImportReport returns the error report of one of the actor's sessions.
-func (s *Service) ImportReport(ctx context.Context, a *authz.Actor, sha string) ([]byte, error) {
+// The staged error reports: masked, and with the clear values.
+const (
+	reportKind      = "errors"
+	clearReportKind = "errors-clear"
+)
+
+// importReportAction is the audit action of an error report's download.
+const importReportAction = "import.report"
+
+// ImportReport returns the error report of one of the actor's sessions,
+// masked; with clear, the copy with the clear ID numbers and phones, to
+// fix and import again, which only an actor who may reveal sensitive
+// values somewhere gets (the rows may belong to no organization yet, and
+// the file came from this actor). Every download is an export and is
+// audited before the bytes leave; a refused clear download too (decision
+// 0016).
+func (s *Service) ImportReport(ctx context.Context, a *authz.Actor, sha string, clear bool) ([]byte, error) {
 	if _, err := s.ownImport(ctx, a, sha); err != nil {
 		return nil, err
 	}
-	return s.readSealed(sha, "errors")
+	kind := reportKind
+	if clear {
+		if a.Filter(authz.SensitiveRead).Empty() {
+			return nil, s.denied(ctx, a, importReportAction, "import", sha, domain.ErrForbidden)
+		}
+		kind = clearReportKind
+	}
+	data, err := s.readSealed(sha, kind)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.Tx(ctx, func(tx store.Tx) error {
+		return s.record(ctx, tx, a, importReportAction, "import", sha, "ok", map[string]any{"clear": clear, "bytes": len(data)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
 }

@@ -216,7 +216,7 @@ func TestImportStagedCommit(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, pv.SHA256+".roster")); !os.IsNotExist(err) {
 			t.Fatalf("the staged copy survived the commit: %v", err)
 		}
-		report, err := w.svc.ImportReport(ctx, w.county, pv.SHA256)
+		report, err := w.svc.ImportReport(ctx, w.county, pv.SHA256, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,9 +13,13 @@ import (
 // first data sheet's headers, then the sheet (for a workbook of several),
 // the row number Excel shows, the column at fault and the reason. ID
 // numbers and phones are masked like every other export: the row number
-// leads the official back to the original file, which holds them.
+// leads the official back to the original file, which holds them. A
+// second workbook with the clear values (ImportOptions.ClearReport) is
+// the file to fix and import again; it is given out only to the holder of
+// sensitive:reveal, audited (decision 0016).
 type errorReport struct {
 	x       *roster.XLSXWriter
+	clear   *roster.XLSXWriter // nil unless a clear copy was asked for
 	width   int
 	several bool
 	mask    map[int]func(string) string
@@ -69,10 +73,20 @@ func (im *importer) addToReport(sm *sheetMap, row roster.Row, is ImportIssue) er
 		if err != nil {
 			return err
 		}
+		if w := im.opts.ClearReport; w != nil {
+			if rep.clear, err = roster.NewXLSX(w, im.explain("import.report.title", nil), header); err != nil {
+				x.Abort()
+				return err
+			}
+		}
 		rep.x, im.report = x, rep
 	}
 	rep := im.report
 	cells := make([]string, 0, rep.width+4)
+	var clear []string
+	if rep.clear != nil {
+		clear = make([]string, 0, rep.width+4)
+	}
 	byKey := map[int]string{}
 	for k, c := range first.hm.Columns {
 		byKey[c] = k
@@ -90,13 +104,21 @@ func (im *importer) addToReport(sm *sheetMap, row roster.Row, is ImportIssue) er
 			cell = sm.cell(row, byKey[c])
 		}
 		text := im.cellText(cell)
+		if clear != nil {
+			clear = append(clear, text)
+		}
 		if f := rep.mask[c]; f != nil && text != "" {
 			text = f(text)
 		}
 		cells = append(cells, text)
 	}
-	cells = append(cells, is.Sheet, strconv.Itoa(is.Row), is.Column, im.explain(is.MsgID, is.Args))
-	return rep.x.Row(cells...)
+	tail := []string{is.Sheet, strconv.Itoa(is.Row), is.Column, im.explain(is.MsgID, is.Args)}
+	if clear != nil {
+		if err := rep.clear.Row(append(clear, tail...)...); err != nil {
+			return err
+		}
+	}
+	return rep.x.Row(append(cells, tail...)...)
 }
 
 // cellText is a cell as the report shows it: a date cell as a date, not
@@ -115,6 +137,12 @@ func (im *importer) closeReport() error {
 	if im.report == nil {
 		return nil
 	}
+	if c := im.report.clear; c != nil {
+		if err := c.Close(); err != nil {
+			im.report.x.Abort()
+			return err
+		}
+	}
 	return im.report.x.Close()
 }
 
@@ -122,5 +150,8 @@ func (im *importer) closeReport() error {
 func (im *importer) abortReport() {
 	if im.report != nil {
 		im.report.x.Abort()
+		if c := im.report.clear; c != nil {
+			c.Abort()
+		}
 	}
 }

@@ -167,7 +167,7 @@ func (s *Service) unstage(sha string, all bool) {
 	}
 	kinds := []string{"roster", "progress"}
 	if all {
-		kinds = append(kinds, "errors")
+		kinds = append(kinds, reportKind, clearReportKind)
 	}
 	for _, k := range kinds {
 		os.Remove(filepath.Join(dir, sha+"."+k))

@@ -64,13 +64,11 @@ func (s *Service) searchPersons(ctx context.Context, a *authz.Actor, f PersonSea
 		return PersonPage{}, err
 	}
 	var page PersonPage
-	rows, err := store.ListPersons(ctx, s.db.Read(), q)
+	rows, total, capped, err := store.ListCountPersons(ctx, s.db.Read(), q, PersonTotalCap)
 	if err != nil {
 		return page, err
 	}
-	if page.Total, page.TotalCapped, err = store.CountPersonsUpTo(ctx, s.db.Read(), q, PersonTotalCap); err != nil {
-		return page, err
-	}
+	page.Total, page.TotalCapped = total, capped
 	for _, r := range rows {
 		page.People = append(page.People, r.Person)
 	}
@@ -90,7 +88,8 @@ func (s *Service) personQuery(ctx context.Context, a *authz.Actor, f PersonSearc
 		limit = 50
 	}
 	q := store.PersonQuery{Scope: a.Filter(authz.PersonRead), Employer: strings.TrimSpace(f.Employer), Status: f.Status,
-		Members: f.Members, CityCode: f.CityCode, Industry: strings.ToUpper(f.Industry), After: f.After, Limit: limit}
+		Members: f.Members, CityCode: f.CityCode, Industry: strings.ToUpper(f.Industry), After: f.After, Limit: limit,
+		Names: s.orgNames}
 	s.readText(&q, strings.TrimSpace(f.Text))
 	if f.Org != 0 {
 		o, err := s.orgFor(ctx, s.db.Read(), a, f.Org)

@@ -61,6 +61,8 @@ type Service struct {
 	limiter *throttle.Limiter
 	// actors caches what requests' actors are built from (actor_cache.go).
 	actors actorCache
+	// orgNames gives the people lists their organizations' names.
+	orgNames *store.OrgNames
 	// dummyHash is verified against when an account does not exist, so a
 	// wrong name costs the same time as a wrong password.
 	dummyHash string
@@ -116,7 +118,7 @@ func New(db *store.DB, cfg Config) (*Service, error) {
 		// Loaded on the first delivery: most services never send.
 		messages = sync.OnceValues(i18n.New)
 	}
-	return &Service{db: db, cfg: cfg, chain: chainer{cfg.Keys}, dummyHash: dummy, limiter: throttleLimits(cfg.Limits),
+	return &Service{db: db, cfg: cfg, chain: chainer{cfg.Keys}, dummyHash: dummy, orgNames: store.NewOrgNames(), limiter: throttleLimits(cfg.Limits),
 		senders: senders, messages: messages}, nil
 }
 

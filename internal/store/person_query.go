@@ -32,6 +32,9 @@ type PersonQuery struct {
 	Industry   string
 	After      string // keyset: the sort key and id of the last row, "key\x00id"
 	Limit      int
+	// Names, when set, gives a list's organization names from that cache
+	// instead of three joins per row.
+	Names *OrgNames
 }
 
 // The queries walk the people index (person_index.go) in pinyin order and
@@ -56,6 +59,18 @@ type plan struct {
 	// tally is the organization whose counts answer the total, zero when
 	// the rows must be counted.
 	tally int64
+	// short says that the walk is bounded by a scope small enough to walk
+	// whole (a term probed on the scope's own people): a first page and
+	// its total then come from one walk (ListCountPersons).
+	short bool
+}
+
+// clone copies the plan, so that a second statement adds its arguments
+// to its own list.
+func (q *plan) clone() *plan {
+	c := *q
+	c.args, c.conds = slices.Clone(q.args), slices.Clone(q.conds)
+	return &c
 }
 
 func (q *plan) arg(v any) string {
@@ -129,6 +144,7 @@ func planPersons(ctx context.Context, db Q, f PersonQuery) (*plan, error) {
 			q.conds = append(q.conds, "EXISTS (SELECT 1 FROM person_terms t WHERE t.term = "+q.arg(term)+
 				" AND t.sort_key = k.sort_key AND t.person_id = k.person_id)")
 			q.textCheck(f)
+			q.short = true
 			break
 		}
 		q.textDriven(src, f, check, filter, inScope)
@@ -332,22 +348,124 @@ func ListPersons(ctx context.Context, db Q, f PersonQuery) ([]PersonRow, error) 
 	if err != nil || q.none {
 		return nil, err
 	}
+	return q.list(ctx, db, f)
+}
+
+// ListCountPersons is ListPersons and CountPersonsUpTo(limit) on one
+// plan (the sizes a text search is planned by are read once). When the
+// plan walks a small scope probing a term for each person, a first page
+// and its total come from one walk: the keys of up to limit+1 matches in
+// order, the page being the first of them (before, the scope was walked
+// for the page and again for the total: 1,700 probes of the term for a
+// surname in a scope of 849 people).
+func ListCountPersons(ctx context.Context, db Q, f PersonQuery, limit int) (rows []PersonRow, n int, more bool, err error) {
+	q, err := planPersons(ctx, db, f)
+	if err != nil || q.none {
+		return nil, 0, false, err
+	}
+	if q.short && f.After == "" && limit > 0 {
+		return q.listCounted(ctx, db, f, limit)
+	}
+	if rows, err = q.clone().list(ctx, db, f); err != nil {
+		return nil, 0, false, err
+	}
+	n, more, err = q.count(ctx, db, f, limit)
+	return rows, n, more, err
+}
+
+// listCounted reads the keys of up to limit+1 matches and the people of
+// the first page of them.
+func (q *plan) listCounted(ctx context.Context, db Q, f PersonQuery, limit int) ([]PersonRow, int, bool, error) {
+	rows, err := db.QueryContext(ctx, q.keys(nil, q.arg(limit+1)), q.args...)
+	if err != nil {
+		return nil, 0, false, fmt.Errorf("store: list persons: %w", err)
+	}
+	var ids []int64
+	n := 0
+	for rows.Next() {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
+			rows.Close()
+			return nil, 0, false, fmt.Errorf("store: list persons: %w", err)
+		}
+		if n++; len(ids) < personPage(f) {
+			ids = append(ids, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, false, err
+	}
+	if len(ids) == 0 {
+		return nil, 0, false, nil
+	}
+	page := &plan{}
+	keys := "SELECT id AS person_id, sort_key FROM persons WHERE id " + page.in(ids)
+	out, err := listKeys(ctx, db, f.Names, keys, page.args)
+	if n > limit {
+		return out, limit, true, err
+	}
+	return out, n, false, err
+}
+
+// personPage is the page's size: 50 unless the query asks for 1 to 500.
+func personPage(f PersonQuery) int {
+	if f.Limit <= 0 || f.Limit > 500 {
+		return 50
+	}
+	return f.Limit
+}
+
+// list reads the page the plan and f's cursor and limit select.
+func (q *plan) list(ctx context.Context, db Q, f PersonQuery) ([]PersonRow, error) {
 	var extra []string
 	if f.After != "" {
 		key, id, _ := strings.Cut(f.After, "\x00")
 		n, _ := strconv.ParseInt(id, 10, 64)
 		extra = append(extra, "(k.sort_key, k.person_id) > ("+q.arg(key)+", "+q.arg(n)+")")
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 50
+	return listKeys(ctx, db, f.Names, q.keys(extra, q.arg(personPage(f))), q.args)
+}
+
+// listKeys reads the people a SELECT of person_id and sort_key names, in
+// its order; with names, the organizations' names come from that cache.
+func listKeys(ctx context.Context, db Q, names *OrgNames, keys string, args []any) ([]PersonRow, error) {
+	if names != nil {
+		return listNamed(ctx, db, names, keys, args)
 	}
-	limit := q.arg(f.Limit)
-	rows, err := db.QueryContext(ctx, `SELECT `+personCols+` FROM (`+q.keys(extra, limit)+`) sel
-		JOIN persons p ON p.id = sel.person_id`+personJoins+` ORDER BY sel.sort_key, sel.person_id`, q.args...)
+	rows, err := db.QueryContext(ctx, `SELECT `+personCols+` FROM (`+keys+`) sel
+		JOIN persons p ON p.id = sel.person_id`+personJoins+` ORDER BY sel.sort_key, sel.person_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list persons: %w", err)
 	}
 	return collectPersons(rows)
+}
+
+// listNamed reads the people of keys with their organizations' ids and
+// the access epoch, and their names from the cache.
+func listNamed(ctx context.Context, db Q, names *OrgNames, keys string, args []any) ([]PersonRow, error) {
+	rows, err := db.QueryContext(ctx, `SELECT `+personColsBare+`, (SELECT n FROM access_epoch WHERE id = 1) FROM (`+keys+`) sel
+		JOIN persons p ON p.id = sel.person_id`+personJoinsBare+` ORDER BY sel.sort_key, sel.person_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list persons: %w", err)
+	}
+	defer rows.Close()
+	var out []PersonRow
+	var epoch int64
+	for rows.Next() {
+		var p PersonRow
+		if err := scanPersonThen(rows, &p, &epoch); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, names.fill(ctx, db, epoch, out)
 }
 
 // collectPersons reads every row of a query of personCols and closes it.
@@ -380,6 +498,11 @@ func CountPersonsUpTo(ctx context.Context, db Q, f PersonQuery, limit int) (n in
 	if err != nil || q.none {
 		return 0, false, err
 	}
+	return q.count(ctx, db, f, limit)
+}
+
+// count is CountPersonsUpTo on a plan.
+func (q *plan) count(ctx context.Context, db Q, f PersonQuery, limit int) (n int, more bool, err error) {
 	if q.tally != 0 {
 		n, err := tallyCount(ctx, db, q.tally, f)
 		return n, false, err

@@ -41,6 +41,8 @@ func (d importData) Selected(id domain.OrgID) bool {
 // importSessionData is one session's page.
 type importSessionData struct {
 	S service.ImportSession
+	// CanClear offers the error report with clear values (sensitive:reveal).
+	CanClear bool
 }
 
 // Active reports a commit still running: the page polls itself.
@@ -192,7 +194,8 @@ func (h *Handler) importSession(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "import_session", "web.import.session_title", importSessionData{S: s})
+	h.render(w, r, http.StatusOK, "import_session", "web.import.session_title",
+		importSessionData{S: s, CanClear: canSomewhere(a, authz.SensitiveRead)})
 }
 
 // importCommit starts the commit and goes back to the session's page,
@@ -216,14 +219,15 @@ func (h *Handler) importCommit(w http.ResponseWriter, r *http.Request) {
 }
 
 // importErrors downloads the error report: the rejected rows with their
-// cells (ID numbers and phones masked) and the reasons.
+// cells (ID numbers and phones masked; clear with ?clear=1, for the holder
+// of sensitive:reveal, audited) and the reasons.
 func (h *Handler) importErrors(w http.ResponseWriter, r *http.Request) {
 	sha := importSHA(r)
 	if sha == "" {
 		h.fail(w, r, domain.ErrNotFound)
 		return
 	}
-	data, err := h.svc.ImportReport(r.Context(), h.principal(r).Actor, sha)
+	data, err := h.svc.ImportReport(r.Context(), h.principal(r).Actor, sha, r.URL.Query().Get("clear") == "1")
 	if err != nil {
 		h.fail(w, r, err)
 		return

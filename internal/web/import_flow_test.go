@@ -205,7 +205,7 @@ func TestImportPagesFlow(t *testing.T) {
 		}
 		// Another account does not see the session, its report or its commit.
 		other := s.browser(t, "tanggou")
-		for _, p := range []string{session, session + "/errors.xlsx"} {
+		for _, p := range []string{session, session + "/errors.xlsx", session + "/errors.xlsx?clear=1"} {
 			if res, _ := other.get(p); res.StatusCode != http.StatusNotFound {
 				t.Errorf("%s for another account: %d", p, res.StatusCode)
 			}
@@ -248,6 +248,17 @@ func TestImportPagesFlow(t *testing.T) {
 		rows, _ := f.GetRows(f.GetSheetName(0))
 		if len(rows) != 2 || rows[1][0] != "李错" || strings.Contains(body, good[:17]) || !strings.Contains(rows[1][1], "****") {
 			t.Fatalf("report rows %q", rows)
+		}
+		// The county officer may reveal: the clear copy, to fix and import again.
+		res, body = b.get(session + "/errors.xlsx?clear=1")
+		if res.StatusCode != 200 {
+			t.Fatalf("clear report: %d", res.StatusCode)
+		}
+		if f, err = excelize.OpenReader(strings.NewReader(body)); err != nil {
+			t.Fatal(err)
+		}
+		if clear, _ := f.GetRows(f.GetSheetName(0)); len(clear) != 2 || strings.Contains(clear[1][1], "*") || clear[1][1] == "" {
+			t.Fatalf("clear report rows %q", clear)
 		}
 		// The same file again: nothing changes, and the page says so.
 		res, _ = b.upload(b.csrf, "again.csv", []byte(csv), fields)

@@ -28,7 +28,7 @@ func importSamples() map[string][]any {
 		if mutate != nil {
 			mutate(&s)
 		}
-		return importSessionData{S: s}
+		return importSessionData{S: s, CanClear: state == store.ImportPreviewed}
 	}
 	return map[string][]any{
 		"import": {
