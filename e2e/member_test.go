@@ -98,12 +98,14 @@ func TestMemberOnPhone(t *testing.T) {
 	}
 
 	// The move: first the city, then the rest.
-	if err := chromedp.Do(phone,
+	if err := submitted(phone, `#m-city`, `#m-district`,
 		chromedp.Navigate(s.URL+"/me/move"),
 		chromedp.WaitVisible(`#m-city`),
 		chromedp.SetValue(`#m-city`, "320200"),
-		chromedp.Submit(`#m-city`),
-		chromedp.WaitVisible(`#m-district`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(phone,
 		chromedp.SetValue(`#m-district`, "320214"),
 		chromedp.SendKeys(`#m-employer`, "无锡新吴电子有限公司"),
 	); err != nil {

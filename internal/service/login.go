@@ -168,6 +168,10 @@ func (s *Service) Authenticate(ctx context.Context, token, address string) (Prin
 	if err != nil {
 		return Principal{}, err
 	}
+	// A touch noted but not written, before the row: looked up after, it
+	// could be written and forgotten in between, and the row read before
+	// that write would look idle.
+	pending, isPending := s.touches.seen(hash)
 	sess, err := store.SessionByHash(ctx, s.db.Read(), hash)
 	if err != nil {
 		return Principal{}, sessionExpired(err)
@@ -178,8 +182,8 @@ func (s *Service) Authenticate(ctx context.Context, token, address string) (Prin
 	}
 	row := e.row
 	seen := sess.LastSeenAt
-	if at, ok := s.touches.seen(hash); ok && at.After(seen) {
-		seen = at
+	if isPending && pending.After(seen) {
+		seen = pending
 	}
 	if !now.Before(sess.ExpiresAt) || now.Sub(seen) >= s.cfg.SessionIdle || row.Disabled() {
 		err := s.db.Tx(ctx, func(tx store.Tx) error {
