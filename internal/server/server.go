@@ -12,6 +12,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -96,9 +97,15 @@ func (o Options) ready(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cur, known, err := db.Versions(ctx)
-	if err != nil || cur != known {
+	if err != nil {
+		o.Log.Warn("readyz: schema version unreadable", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte("schema not current\n"))
+		w.Write([]byte("schema version unreadable\n"))
+		return
+	}
+	if cur != known {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "schema not current: database at %d, this program at %d\n", cur, known)
 		return
 	}
 	w.Write([]byte("ready\n"))

@@ -5,7 +5,7 @@ import "context"
 // MigrateDownTo rolls the schema back to version v, for tests of a
 // migration's data handling.
 func (db *DB) MigrateDownTo(ctx context.Context, v int64) error {
-	p, err := db.provider()
+	p, err := db.provider(db.write, true)
 	if err != nil {
 		return err
 	}

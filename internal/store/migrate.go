@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,11 +23,13 @@ type Migration struct {
 	Applied bool
 }
 
-func (db *DB) provider() (*goose.Provider, error) {
+func (db *DB) provider(pool *sql.DB, locked bool) (*goose.Provider, error) {
 	dir, dialect := "sqlite", goose.DialectSQLite3
 	var opts []goose.ProviderOption
 	if db.dialect == Postgres {
 		dir, dialect = "postgres", goose.DialectPostgres
+	}
+	if db.dialect == Postgres && locked {
 		// An advisory lock, so several servers starting at once on one
 		// database migrate one after the other instead of racing.
 		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 120)) // retry each second, up to two minutes
@@ -39,16 +42,24 @@ func (db *DB) provider() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(dialect, db.write, sub, opts...)
+	return goose.NewProvider(dialect, pool, sub, opts...)
 }
 
 // Versions returns the version the database is at and the newest version
 // this binary knows.
+// It reads from the read pool and takes no lock: /readyz asks it on every
+// probe, and waiting behind the migration lock (which another server
+// migrating the same PostgreSQL database holds) or behind a long SQLite
+// write made a working server look unready.
 func (db *DB) Versions(ctx context.Context) (current, known int64, err error) {
-	p, err := db.provider()
+	p, err := db.provider(db.read, false)
 	if err != nil {
 		return 0, 0, err
 	}
+	return versions(ctx, p)
+}
+
+func versions(ctx context.Context, p *goose.Provider) (current, known int64, err error) {
 	current, err = p.GetDBVersion(ctx)
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: read schema version: %w", err)
@@ -63,16 +74,17 @@ func (db *DB) Versions(ctx context.Context) (current, known int64, err error) {
 // Migrate brings the schema up to date. A database whose version is newer
 // than this binary's migrations is refused untouched.
 func (db *DB) Migrate(ctx context.Context) error {
-	current, known, err := db.Versions(ctx)
+	// The write pool: on a new database goose creates its version table.
+	p, err := db.provider(db.write, true)
+	if err != nil {
+		return err
+	}
+	current, known, err := versions(ctx, p)
 	if err != nil {
 		return err
 	}
 	if current > known {
 		return fmt.Errorf("%w: it is at schema version %d, this program knows up to %d; run a newer gongjian", ErrTooNew, current, known)
-	}
-	p, err := db.provider()
-	if err != nil {
-		return err
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
@@ -84,7 +96,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 // MigrationStatus lists every known migration and whether it is applied.
 func (db *DB) MigrationStatus(ctx context.Context) ([]Migration, error) {
-	p, err := db.provider()
+	p, err := db.provider(db.write, false)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pressly/goose/v3/lock"
 
 	"gongjian/internal/store"
 	"gongjian/internal/store/migrations"
@@ -107,4 +110,39 @@ func TestConcurrentMigrations(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// /readyz asks for the versions on every probe: the answer must not wait
+// for a write in progress nor for another server's migration lock.
+func TestVersionsDoNotWaitForWritersOrTheMigrationLock(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		held, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			done <- db.Tx(ctx, func(tx store.Tx) error {
+				if db.Dialect() == store.Postgres {
+					if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, lock.DefaultLockID); err != nil {
+						close(held)
+						return err
+					}
+				}
+				close(held)
+				<-release
+				return nil
+			})
+		}()
+		<-held
+		// A guard, not a measure: before the fix this waited for the
+		// lock until the context ended.
+		short, cancel := context.WithTimeout(ctx, 20*time.Second)
+		cur, known, err := db.Versions(short)
+		cancel()
+		close(release)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if err != nil || cur != known {
+			t.Fatalf("versions %d/%d %v while a writer held the lock", cur, known, err)
+		}
+	})
 }
