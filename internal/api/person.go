@@ -117,12 +117,13 @@ func (h *Handler) searchPeople(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) respondPeople(w http.ResponseWriter, r *http.Request, c *Caller, f service.PersonSearch) {
+	f.Summary = true
 	page, err := h.svc.SearchPersons(r.Context(), c.Principal.Actor, f)
 	if err != nil {
 		h.Fail(w, r, c.L, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, personList{People: toPeople(page.People), Total: page.Total, TotalCapped: page.TotalCapped,
+	writeJSON(w, http.StatusOK, personList{People: toSummaries(page.People), Total: page.Total, TotalCapped: page.TotalCapped,
 		Next: encodeCursor(page.Next)})
 }
 

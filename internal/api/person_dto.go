@@ -51,9 +51,35 @@ type personDTO struct {
 	Version         int64          `json:"version"`
 }
 
+// personSummaryDTO is a person in a list: the fields a list shows, a
+// subset of personDTO's; the whole record is GET /people/{id} (decision
+// 0018).
+type personSummaryDTO struct {
+	ID           int64             `json:"id"`
+	Name         string            `json:"name"`
+	Pinyin       string            `json:"pinyin"`
+	Initials     string            `json:"initials"`
+	Gender       int               `json:"gender"`
+	IDNumber     string            `json:"id_number,omitempty"` // masked
+	Phone        string            `json:"phone,omitempty"`     // masked
+	CityCode     string            `json:"city_code,omitempty"`
+	DistrictCode string            `json:"district_code,omitempty"`
+	Employer     string            `json:"employer,omitempty"`
+	Industry     string            `json:"industry,omitempty"`
+	Origin       orgRefDTO         `json:"origin"`
+	Membership   *memberSummaryDTO `json:"membership,omitempty"` // absent: not a member
+	Version      int64             `json:"version"`
+}
+
+type memberSummaryDTO struct {
+	Status string     `json:"status"`
+	Home   orgRefDTO  `json:"home"`
+	Mobile *orgRefDTO `json:"mobile,omitempty"` // absent: not placed
+}
+
 type personList struct {
-	People []personDTO `json:"people"`
-	Total  int         `json:"total"`
+	People []personSummaryDTO `json:"people"`
+	Total  int                `json:"total"`
 	// TotalCapped: total is a lower bound (a search by text, employer
 	// or industry is counted with bounded work, up to 1,000).
 	TotalCapped bool   `json:"total_capped,omitempty"`
@@ -84,10 +110,19 @@ func toPerson(p domain.Person) personDTO {
 	return out
 }
 
-func toPeople(list []domain.Person) []personDTO {
-	out := make([]personDTO, len(list))
+func toSummaries(list []domain.Person) []personSummaryDTO {
+	out := make([]personSummaryDTO, len(list))
 	for i, p := range list {
-		out[i] = toPerson(p)
+		out[i] = personSummaryDTO{ID: int64(p.ID), Name: p.Name, Pinyin: p.Pinyin, Initials: p.Initials, Gender: p.Gender,
+			IDNumber: string(p.IDNumber), Phone: string(p.Phone), CityCode: p.CityCode, DistrictCode: p.DistrictCode,
+			Employer: p.Employer, Industry: p.Industry, Origin: orgRefDTO{ID: int64(p.OriginOrgID), Name: p.OriginOrgName},
+			Version: p.Version}
+		if m := p.Membership; m != nil {
+			out[i].Membership = &memberSummaryDTO{Status: string(m.Status), Home: orgRefDTO{ID: int64(m.HomeOrgID), Name: m.HomeOrgName}}
+			if m.MobileOrgID != 0 {
+				out[i].Membership.Mobile = &orgRefDTO{ID: int64(m.MobileOrgID), Name: m.MobileOrgName}
+			}
+		}
 	}
 	return out
 }

@@ -65,6 +65,11 @@ func TestAPIPeople(t *testing.T) {
 		if list.People[3].Membership != nil || list.People[3].IDNumber != "" {
 			t.Errorf("worker DTO: %+v", list.People[3])
 		}
+		// A list carries the list's fields; the whole record is the person's own.
+		if r := get("county", "/api/v1/people"); strings.Contains(r.body, `"created_at"`) || strings.Contains(r.body, `"joined_on"`) {
+			t.Errorf("a list row carries the whole record: %s", r.body)
+		}
+		wantBody(t, get("county", "/api/v1/people/"+itoa(shan.ID)), `"created_at"`)
 		// Keyset paging with an opaque cursor.
 		page := decodeJSON[peopleJSON](t, get("county", "/api/v1/people?limit=2"))
 		if namesOf(page) != "李四,单雄信" || page.Total != 5 || page.Next == "" || strings.Contains(page.Next, "shan") {

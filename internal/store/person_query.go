@@ -35,6 +35,10 @@ type PersonQuery struct {
 	// Names, when set, gives a list's organization names from that cache
 	// instead of three joins per row.
 	Names *OrgNames
+	// Summary reads only the fields a list shows (personSummaryCols): a
+	// list page is mostly the reading of its rows' columns, and a row of
+	// the whole record has 45 (with Names set; ignored without).
+	Summary bool
 }
 
 // The queries walk the people index (person_index.go) in pinyin order and
@@ -401,7 +405,7 @@ func (q *plan) listCounted(ctx context.Context, db Q, f PersonQuery, limit int) 
 	}
 	page := &plan{}
 	keys := "SELECT id AS person_id, sort_key FROM persons WHERE id " + page.in(ids)
-	out, err := listKeys(ctx, db, f.Names, keys, page.args)
+	out, err := listKeys(ctx, db, f, keys, page.args)
 	if n > limit {
 		return out, limit, true, err
 	}
@@ -424,14 +428,14 @@ func (q *plan) list(ctx context.Context, db Q, f PersonQuery) ([]PersonRow, erro
 		n, _ := strconv.ParseInt(id, 10, 64)
 		extra = append(extra, "(k.sort_key, k.person_id) > ("+q.arg(key)+", "+q.arg(n)+")")
 	}
-	return listKeys(ctx, db, f.Names, q.keys(extra, q.arg(personPage(f))), q.args)
+	return listKeys(ctx, db, f, q.keys(extra, q.arg(personPage(f))), q.args)
 }
 
 // listKeys reads the people a SELECT of person_id and sort_key names, in
-// its order; with names, the organizations' names come from that cache.
-func listKeys(ctx context.Context, db Q, names *OrgNames, keys string, args []any) ([]PersonRow, error) {
-	if names != nil {
-		return listNamed(ctx, db, names, keys, args)
+// its order; with f.Names, the organizations' names come from that cache.
+func listKeys(ctx context.Context, db Q, f PersonQuery, keys string, args []any) ([]PersonRow, error) {
+	if f.Names != nil {
+		return listNamed(ctx, db, f, keys, args)
 	}
 	rows, err := db.QueryContext(ctx, `SELECT `+personCols+` FROM (`+keys+`) sel
 		JOIN persons p ON p.id = sel.person_id`+personJoins+` ORDER BY sel.sort_key, sel.person_id`, args...)
@@ -442,22 +446,26 @@ func listKeys(ctx context.Context, db Q, names *OrgNames, keys string, args []an
 }
 
 // listNamed reads the people of keys with their organizations' ids and
-// the access epoch, and their names from the cache.
-func listNamed(ctx context.Context, db Q, names *OrgNames, keys string, args []any) ([]PersonRow, error) {
-	rows, err := db.QueryContext(ctx, `SELECT `+personColsBare+`, (SELECT n FROM access_epoch WHERE id = 1) FROM (`+keys+`) sel
+// the access epoch, and their names from the cache; the whole record or,
+// with f.Summary, the list's fields.
+func listNamed(ctx context.Context, db Q, f PersonQuery, keys string, args []any) ([]PersonRow, error) {
+	cols, scan := personColsBare, scanPersonThen
+	if f.Summary {
+		cols, scan = personSummaryCols, scanPersonSummary
+	}
+	rows, err := db.QueryContext(ctx, `SELECT `+cols+`, (SELECT n FROM access_epoch WHERE id = 1) FROM (`+keys+`) sel
 		JOIN persons p ON p.id = sel.person_id`+personJoinsBare+` ORDER BY sel.sort_key, sel.person_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list persons: %w", err)
 	}
 	defer rows.Close()
-	var out []PersonRow
+	out := make([]PersonRow, 0, personPage(f))
 	var epoch int64
 	for rows.Next() {
-		var p PersonRow
-		if err := scanPersonThen(rows, &p, &epoch); err != nil {
+		out = append(out, PersonRow{})
+		if err := scan(rows, &out[len(out)-1], &epoch); err != nil {
 			return nil, err
 		}
-		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -465,7 +473,7 @@ func listNamed(ctx context.Context, db Q, names *OrgNames, keys string, args []a
 	if len(out) == 0 {
 		return nil, nil
 	}
-	return out, names.fill(ctx, db, epoch, out)
+	return out, f.Names.fill(ctx, db, epoch, out)
 }
 
 // collectPersons reads every row of a query of personCols and closes it.

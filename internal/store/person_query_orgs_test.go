@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"testing"
 
 	"gongjian/internal/authz"
@@ -64,5 +65,61 @@ func TestListPersonsOrgNamesCache(t *testing.T) {
 		same("a new organization")
 		exec(`UPDATE memberships SET mobile_org_id = $1 WHERE mobile_org_id = $2`, w.orgs["M2"].ID, w.orgs["M1"].ID)
 		same("moved")
+	})
+}
+
+// A summary list reads fewer columns: its rows are the whole records'
+// list fields, in the same order, nothing else filled, on every path
+// (first page, counted short walk, later page).
+func TestListPersonsSummary(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := buildQueryWorld(t, db, rand.New(rand.NewPCG(7, 11)))
+		scope := authz.OrgFilter{Prefixes: []string{w.orgs["C"].Path}}
+		for _, q := range []store.PersonQuery{
+			{Scope: scope, Limit: 20},
+			{Scope: scope, Limit: 20, Status: domain.StatusFull},
+			{Scope: scope, Limit: 20, Name: "张"},
+		} {
+			q.Names = store.NewOrgNames()
+			whole, _, _, err := store.ListCountPersons(ctx, db.Read(), q, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q.Summary = true
+			short, _, _, err := store.ListCountPersons(ctx, db.Read(), q, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(whole) == 0 || len(short) != len(whole) {
+				t.Fatalf("%+v: %d summary rows, %d whole", q, len(short), len(whole))
+			}
+			members := 0
+			for i, p := range whole {
+				want := store.PersonRow{SortKey: p.SortKey, Person: domain.Person{ID: p.ID, Name: p.Name, Pinyin: p.Pinyin,
+					Initials: p.Initials, Gender: p.Gender, IDNumber: p.IDNumber, Phone: p.Phone, CityCode: p.CityCode,
+					DistrictCode: p.DistrictCode, Employer: p.Employer, Industry: p.Industry, OriginOrgID: p.OriginOrgID,
+					OriginOrgName: p.OriginOrgName, Version: p.Version}}
+				if m := p.Membership; m != nil {
+					members++
+					want.Membership = &domain.Membership{Status: m.Status, HomeOrgID: m.HomeOrgID, HomeOrgName: m.HomeOrgName,
+						MobileOrgID: m.MobileOrgID, MobileOrgName: m.MobileOrgName}
+				}
+				if !reflect.DeepEqual(short[i], want) {
+					t.Errorf("%+v row %d:\n got %+v\nwant %+v", q, i, short[i], want)
+				}
+			}
+			if members == 0 || whole[0].OriginOrgName == "" {
+				t.Fatalf("%+v: the world should list members with named organizations", q)
+			}
+			q.After = short[len(short)-1].SortKey + "\x00" + strconv.FormatInt(int64(short[len(short)-1].ID), 10)
+			later, _, _, err := store.ListCountPersons(ctx, db.Read(), q, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(later) > 0 && later[0].SortKey < short[len(short)-1].SortKey {
+				t.Errorf("%+v: the next page starts before the last row", q)
+			}
+		}
 	})
 }

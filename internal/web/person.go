@@ -207,7 +207,7 @@ func (h *Handler) showPeople(w http.ResponseWriter, r *http.Request, f *Form, af
 	s, err := h.personSearch(ctx, a, f)
 	var page service.PersonPage
 	if err == nil {
-		s.After = after
+		s.After, s.Summary = after, true
 		page, err = h.svc.SearchPersons(ctx, a, s)
 	}
 	switch {
