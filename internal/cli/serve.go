@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"syscall"
@@ -66,6 +67,7 @@ func (r *runner) listenAndServe(ctx context.Context, a *app) error {
 	if srv.TLSConfig != nil {
 		scheme = "https"
 	}
+	r.tuneGC()
 	r.say("cli.serve.listening", "URL", scheme+"://"+displayAddr(ln.Addr()))
 	r.log.Info("listening", "addr", ln.Addr().String(), "tls", srv.TLSConfig != nil, "db", a.db.Dialect())
 	if r.env.Listening != nil {
@@ -100,6 +102,19 @@ func (r *runner) listenAndServe(ctx context.Context, a *app) error {
 	}
 	r.log.Info("stopped")
 	return nil
+}
+
+// serveGCPercent is the garbage collector's target for a server: a
+// request allocates much and keeps little (the live heap is caches of
+// tens of megabytes), and at Go's default of 100 the collector took a
+// fifth of a people list's CPU; 400 lets the heap grow to five times the
+// live data between collections. GOGC, when set, wins.
+const serveGCPercent = 400
+
+func (r *runner) tuneGC() {
+	if r.env.Getenv("GOGC") == "" {
+		debug.SetGCPercent(serveGCPercent)
+	}
 }
 
 // httpServer builds the handler and the http.Server around it.
