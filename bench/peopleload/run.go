@@ -13,42 +13,43 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/valyala/fasthttp"
 )
 
 // client is the API as the load tool uses it: one keep-alive connection
-// per worker, the token in every request.
+// per worker, the token in every request. It is fasthttp's client, not
+// net/http's: the tool shares the cores with the server it measures, and
+// net/http's client took about 0.08 ms of CPU a request, nearly half of
+// what the server took for a get.
 type client struct {
-	base  string
-	token string
-	http  *http.Client
+	base string
+	auth string
+	http *fasthttp.Client
 }
 
 func newClient(base, token string, conns int) *client {
-	tr := &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, DisableCompression: true, IdleConnTimeout: time.Minute}
-	return &client{base: strings.TrimRight(base, "/"), token: token, http: &http.Client{Transport: tr, Timeout: 30 * time.Second}}
+	return &client{base: strings.TrimRight(base, "/"), auth: "Bearer " + token,
+		http: &fasthttp.Client{MaxConnsPerHost: conns, NoDefaultUserAgentHeader: true, MaxIdleConnDuration: time.Minute}}
 }
 
-// do sends one request and reads the whole answer.
-func (c *client) do(ctx context.Context, method, path string, body []byte) (int, []byte, error) {
-	var rd io.Reader
+// do sends one request and reads the whole answer. ctx bounds the wait
+// for a connection only through the timeout: fasthttp takes none.
+func (c *client) do(_ context.Context, method, path string, body []byte) (int, []byte, error) {
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	req.SetRequestURI(c.base + path)
+	req.Header.SetMethod(method)
+	req.Header.Set("Authorization", c.auth)
 	if body != nil {
-		rd = bytes.NewReader(body)
+		req.Header.SetContentType("application/json")
+		req.SetBody(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
-	if err != nil {
+	if err := c.http.DoTimeout(req, resp, 30*time.Second); err != nil {
 		return 0, nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, b, err
+	return resp.StatusCode(), append([]byte(nil), resp.Body()...), nil
 }
 
 // result is what one kind of query did in the measured window.
