@@ -55,6 +55,8 @@ func (r *runner) start(ctx context.Context, cfg config.Config) (*app, error) {
 // error before anything is announced, then serves until ctx ends and
 // shuts down gracefully.
 func (r *runner) listenAndServe(ctx context.Context, a *app) error {
+	flushLog, unbuffer := r.bufferLog()
+	defer unbuffer()
 	srv, err := r.httpServer(a)
 	if err != nil {
 		return err
@@ -70,6 +72,7 @@ func (r *runner) listenAndServe(ctx context.Context, a *app) error {
 	r.tuneGC()
 	r.say("cli.serve.listening", "URL", scheme+"://"+displayAddr(ln.Addr()))
 	r.log.Info("listening", "addr", ln.Addr().String(), "tls", srv.TLSConfig != nil, "db", a.db.Dialect())
+	flushLog() // scripts wait for this line
 	if r.env.Listening != nil {
 		r.env.Listening(ln.Addr())
 	}
