@@ -294,8 +294,11 @@ func (s *Service) collector(ctx context.Context, q store.Q, a *authz.Actor, p st
 
 // duesRows builds one payment per month, refusing the first month that
 // breaks a rule.
-func (s *Service) duesRows(ctx context.Context, q store.Q, p store.PersonRow, org domain.Org, months []domain.Month,
+func (s *Service) duesRows(ctx context.Context, q store.Tx, p store.PersonRow, org domain.Org, months []domain.Month,
 	in DuesPaymentInput, rules domain.DuesRules, by string) ([]domain.DuesPayment, error) {
+	if err := store.ShareDuesOrgs(ctx, q, org.Path); err != nil {
+		return nil, err
+	}
 	standards, err := store.DuesStandards(ctx, q, p.ID)
 	if err != nil {
 		return nil, err
@@ -356,6 +359,9 @@ func (s *Service) CloseDuesMonth(ctx context.Context, a *authz.Actor, org domain
 	err := s.db.Tx(ctx, func(tx store.Tx) error {
 		o, err := s.duesOrg(ctx, tx, a, org, authz.DuesCollect)
 		if err != nil {
+			return err
+		}
+		if err := store.LockDuesClosing(ctx, tx, o.ID); err != nil {
 			return err
 		}
 		if err := store.CloseDuesMonth(ctx, tx, o.ID, m, a.Name, s.Now()); err != nil {

@@ -87,7 +87,10 @@ func (s *Service) VoidDuesPayment(ctx context.Context, a *authz.Actor, person do
 
 // openFor refuses, with msgID, a month closed for the organization o by
 // itself or an organization above it, naming the one that closed it.
-func openFor(ctx context.Context, q store.Q, o domain.Org, m domain.Month, msgID string) error {
+func openFor(ctx context.Context, q store.Tx, o domain.Org, m domain.Month, msgID string) error {
+	if err := store.ShareDuesOrgs(ctx, q, o.Path); err != nil {
+		return err
+	}
 	closed, err := store.ClosedDuesMonths(ctx, q, o.Path, m, m)
 	if err != nil {
 		return err

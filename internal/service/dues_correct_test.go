@@ -134,10 +134,7 @@ func TestDuesVoidPayment(t *testing.T) {
 
 func TestDuesReopenMonth(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := newWorld(t, db)
-		p := w.duesMember(t, "单雄信", domain.StatusFull, domain.NewDate(2001, 7, 1))
-		w.standard(t, "mobile", p, 202601, domain.DuesWage, 800000)
-		mobile := w.actor(t, "mobile")
+		w, p, mobile := duesWorld(t, db)
 		m := w.orgs["M"].ID
 		if err := w.svc.CloseDuesMonth(ctx, mobile, m, 202609); err != nil {
 			t.Fatal(err)

@@ -35,6 +35,15 @@ func (w *world) standard(t *testing.T, who string, p domain.PersonID, from domai
 	return st
 }
 
+// duesWorld is the world with a full member, 单雄信, paying by wage
+// since January 2026, and the mobile secretary who collects.
+func duesWorld(t *testing.T, db *store.DB) (*world, domain.PersonID, *authz.Actor) {
+	w := newWorld(t, db)
+	p := w.duesMember(t, "单雄信", domain.StatusFull, domain.NewDate(2001, 7, 1))
+	w.standard(t, "mobile", p, 202601, domain.DuesWage, 800000)
+	return w, p, w.actor(t, "mobile")
+}
+
 func pay(months ...domain.Month) service.DuesPaymentInput {
 	return service.DuesPaymentInput{Months: months, Channel: domain.PayWeChat, PaidOn: domain.NewDate(2026, 11, 20), Side: domain.SideMobile}
 }
@@ -232,10 +241,7 @@ func TestDuesBeforeAdmissionAndNonMembers(t *testing.T) {
 
 func TestDuesClosedMonths(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := newWorld(t, db)
-		p := w.duesMember(t, "单雄信", domain.StatusFull, domain.NewDate(2001, 7, 1))
-		w.standard(t, "mobile", p, 202601, domain.DuesWage, 800000)
-		mobile := w.actor(t, "mobile")
+		w, p, mobile := duesWorld(t, db)
 		wantCode(t, w.svc.CloseDuesMonth(ctx, mobile, w.orgs["M"].ID, 202612), domain.CodeInvalid, "dues.close_future")
 		wantCode(t, w.svc.CloseDuesMonth(ctx, w.actor(t, "host"), w.orgs["M"].ID, 202609), domain.CodeForbidden, "")
 		wantCode(t, w.svc.CloseDuesMonth(ctx, mobile, w.orgs["V"].ID, 202609), domain.CodeNotFound, "")
@@ -465,4 +471,76 @@ func TestDuesYearlyRenewal(t *testing.T) {
 			t.Fatalf("audit %v", acts)
 		}
 	})
+}
+
+// A payment racing a closing of its month waits for it and is refused:
+// read before the closing committed, "not closed" would have let it in.
+func TestDuesPaymentWaitsForAClosing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, p, mobile := duesWorld(t, db)
+		closing, release, closed := make(chan int, 1), make(chan struct{}), make(chan error, 1)
+		go func() {
+			closed <- db.Tx(ctx, func(tx store.Tx) error {
+				pid := 0
+				if tx.Dialect() == store.Postgres {
+					if err := tx.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&pid); err != nil {
+						return err
+					}
+				}
+				if err := store.LockDuesClosing(ctx, tx, w.orgs["M"].ID); err != nil {
+					return err
+				}
+				if err := store.CloseDuesMonth(ctx, tx, w.orgs["M"].ID, 202609, "test", w.clock.Now()); err != nil {
+					return err
+				}
+				closing <- pid
+				<-release
+				return nil
+			})
+		}()
+		pid := <-closing
+		waits := db.Stats().WaitCount
+		paid := make(chan error, 1)
+		go func() {
+			_, err := w.svc.RecordDues(ctx, mobile, p, pay(202609))
+			paid <- err
+		}()
+		// Let the closing commit once the payment has read what it reads
+		// before waiting: it waits on the closing's lock (PostgreSQL) or
+		// for the one write connection (SQLite), unless it did not wait.
+		var err error
+		for done := false; !done; {
+			select {
+			case err = <-paid: // it did not wait: the closing is still open
+				done = true
+			default:
+				if blockedBy(t, db, pid) || db.Dialect() == store.SQLite && db.Stats().WaitCount > waits {
+					close(release)
+					release, err, done = nil, <-paid, true
+				} else {
+					time.Sleep(5 * time.Millisecond)
+				}
+			}
+		}
+		if release != nil {
+			close(release)
+		}
+		if cerr := <-closed; cerr != nil {
+			t.Fatal(cerr)
+		}
+		wantCode(t, err, domain.CodeRule, "dues.month_closed")
+	})
+}
+
+// blockedBy says whether a PostgreSQL backend waits for a lock that the
+// backend pid holds.
+func blockedBy(t *testing.T, db *store.DB, pid int) bool {
+	if pid == 0 {
+		return false
+	}
+	var n int
+	if err := db.Read().QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`, pid).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n > 0
 }

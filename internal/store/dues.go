@@ -201,6 +201,33 @@ func CloseDuesMonth(ctx context.Context, q Q, org domain.OrgID, m domain.Month, 
 	return nil
 }
 
+// Closing a month and collecting or voiding in it take turns: on
+// PostgreSQL, at read committed, a payment could read "not closed" while a
+// closing committed, and be recorded in a closed month. A closing locks
+// its organization's row (LockDuesClosing), a payment or a void shares
+// the rows of its organization and of every one above it (ShareDuesOrgs)
+// before it reads the closed months, so one waits for the other. SQLite
+// runs one write transaction at a time already.
+
+// LockDuesClosing locks org's row for a closing or a reopening.
+func LockDuesClosing(ctx context.Context, tx Tx, org domain.OrgID) error {
+	if tx.Dialect() != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT id FROM orgs WHERE id = $1 FOR UPDATE`, org)
+	return err
+}
+
+// ShareDuesOrgs shares the rows of the organization at path and of those
+// above it, for a payment or a void about to read the closed months.
+func ShareDuesOrgs(ctx context.Context, tx Tx, path string) error {
+	if tx.Dialect() != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT id FROM orgs WHERE $1 LIKE path || '%' ORDER BY id FOR SHARE`, path)
+	return err
+}
+
 // ClosedDuesMonths tells which months from from to to are closed for the
 // organization at path, by itself or by an organization above it, with
 // the name of the one that closed each.
