@@ -72,9 +72,12 @@ func (s AttendanceStatus) Valid() bool {
 // fixed when the meeting is planned (the organization's members that day);
 // the others are guests the secretary added.
 type Attendance struct {
-	MeetingID   MeetingID
-	PersonID    PersonID
-	Name        string
+	MeetingID MeetingID
+	PersonID  PersonID
+	Name      string
+	// IDTail is the end of the masked ID number ("123X"), which tells two
+	// people of one name apart on a sheet; empty when none is recorded.
+	IDTail      string
 	Expected    bool
 	Status      AttendanceStatus
 	LeaveReason string

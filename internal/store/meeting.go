@@ -314,24 +314,28 @@ func AddGuest(ctx context.Context, q Q, a domain.Attendance) error {
 }
 
 const attendanceCols = `a.meeting_id, a.person_id, p.name, a.expected, a.status, a.leave_reason, a.leave_state, a.method,
-	a.checked_in_at, a.recorded_by, a.recorded_at`
+	a.checked_in_at, a.recorded_by, a.recorded_at, p.id_masked`
 
 // line scans an attendance line's columns into a.
 type line struct {
 	a                     *domain.Attendance
 	status, leave, method string
 	checked, recorded     sql.NullTime
+	idMasked              string
 }
 
 func (l *line) dest() []any {
 	a := l.a
 	return []any{&a.MeetingID, &a.PersonID, &a.Name, &a.Expected, &l.status, &a.LeaveReason, &l.leave, &l.method, &l.checked,
-		&a.RecordedBy, &l.recorded}
+		&a.RecordedBy, &l.recorded, &l.idMasked}
 }
 
 func (l *line) done() {
 	l.a.Status, l.a.LeaveState, l.a.Method = domain.AttendanceStatus(l.status), domain.LeaveState(l.leave), domain.CheckinMethod(l.method)
 	l.a.CheckedInAt, l.a.RecordedAt = nullTime(l.checked), nullTime(l.recorded)
+	if n := len(l.idMasked); n >= 4 { // a masked number ends in its last four characters, in clear
+		l.a.IDTail = l.idMasked[n-4:]
+	}
 }
 
 func scanAttendance(row interface{ Scan(...any) error }) (domain.Attendance, error) {

@@ -128,7 +128,7 @@ func (h *Handler) checkin(w http.ResponseWriter, r *http.Request) {
 	}
 	pv, err := h.svc.SeeCheckin(r.Context(), p.Actor, token, seenStamp(r))
 	h.setSeen(w, pv.Seen)
-	d := checkinData{Token: token, M: mtg{pv.Meeting}, Line: lineRow{pv.Line}}
+	d := checkinData{Token: token, M: mtg{pv.Meeting}, Line: lineRow{Attendance: pv.Line}}
 	status := http.StatusOK
 	if err != nil {
 		if !formError(err) && domain.CodeOf(err) != domain.CodeNotFound {

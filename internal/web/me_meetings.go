@@ -22,7 +22,7 @@ type ownMeeting struct {
 func ownMeetings(list []service.OwnMeeting) []ownMeeting {
 	out := make([]ownMeeting, len(list))
 	for i, o := range list {
-		out[i] = ownMeeting{mtg{o.Meeting}, lineRow{o.Line}, o.CanAskLeave}
+		out[i] = ownMeeting{mtg{o.Meeting}, lineRow{Attendance: o.Line}, o.CanAskLeave}
 	}
 	return out
 }

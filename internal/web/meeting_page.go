@@ -43,8 +43,20 @@ type meetingPageData struct {
 	Matches    []domain.Person
 }
 
-// lineRow is one line of the sheet.
-type lineRow struct{ domain.Attendance }
+// lineRow is one line of the sheet. Twin says that another line has the
+// same name: the line then shows the end of the masked ID number.
+type lineRow struct {
+	domain.Attendance
+	Twin bool
+}
+
+// Who is the line's name, with the end of the ID number for a twin.
+func (l lineRow) Who() string {
+	if l.Twin && l.IDTail != "" {
+		return l.Name + " …" + l.IDTail
+	}
+	return l.Name
+}
 
 // Field names the line's form field, "status_12".
 func (l lineRow) Field(name string) string {
@@ -68,9 +80,13 @@ func (l lineRow) CheckedIn() string {
 func (l lineRow) Requested() bool { return l.LeaveState == domain.LeaveRequested }
 
 func lineRows(ls []domain.Attendance) []lineRow {
+	names := map[string]int{}
+	for _, l := range ls {
+		names[l.Name]++
+	}
 	out := make([]lineRow, len(ls))
 	for i, l := range ls {
-		out[i] = lineRow{l}
+		out[i] = lineRow{l, names[l.Name] > 1}
 	}
 	return out
 }
@@ -364,7 +380,7 @@ func (h *Handler) attendanceExport(w http.ResponseWriter, r *http.Request) {
 		if ln.Method != "" {
 			method = l.T(ln.MethodKey())
 		}
-		rows = append(rows, []string{ln.Name, kind, l.T(ln.StatusKey()), ln.LeaveReason, leave, method, ln.CheckedIn(), ln.RecordedBy})
+		rows = append(rows, []string{ln.Who(), kind, l.T(ln.StatusKey()), ln.LeaveReason, leave, method, ln.CheckedIn(), ln.RecordedBy})
 	}
 	if v.Meeting.CoOrgID != 0 {
 		header = append(header, l.T("web.meeting.host.post"), l.T("web.meeting.host.party"), l.T("web.meeting.host.headcount"))

@@ -36,7 +36,8 @@ func sampleLines() []domain.Attendance {
 	return []domain.Attendance{
 		{MeetingID: 7, PersonID: 1, Name: "单雄信", Expected: true, Status: domain.AttendPresent, Method: domain.MethodQR, CheckedInAt: &t, RecordedBy: "m1", RecordedAt: &t},
 		{MeetingID: 7, PersonID: 2, Name: "阿依古丽", Expected: true, Status: domain.AttendUnmarked, LeaveReason: "夜班", LeaveState: domain.LeaveRequested},
-		{MeetingID: 7, PersonID: 3, Name: "张伟", Expected: true, Status: domain.AttendLeave, LeaveReason: "住院", LeaveState: domain.LeaveApproved},
+		{MeetingID: 7, PersonID: 3, Name: "张伟", IDTail: "123X", Expected: true, Status: domain.AttendLeave, LeaveReason: "住院", LeaveState: domain.LeaveApproved},
+		{MeetingID: 7, PersonID: 5, Name: "张伟", IDTail: "4567", Expected: true, Status: domain.AttendAbsent},
 		{MeetingID: 7, PersonID: 4, Name: "<script>", Expected: false, Status: domain.AttendPresent, Method: domain.MethodSheet},
 	}
 }
@@ -82,7 +83,7 @@ func meetingSamples() map[string][]any {
 	guest := page(view, meetingForms{Sheet: form(sheetValues(lines), nil, "王五 在 2026-11-29 不是本支部党员")}, nil)
 	guest.GuestQuery, guest.Matches = "wang", []domain.Person{{ID: 5, Name: "王五", OriginOrgName: "新安镇党委"}}
 	guest.Refused, guest.Started = "会议已取消。", false
-	own := []ownMeeting{{mtg{ms[0]}, lineRow{lines[1]}, true}, {mtg{ms[1]}, lineRow{lines[0]}, false}}
+	own := []ownMeeting{{mtg{ms[0]}, lineRow{Attendance: lines[1]}, true}, {mtg{ms[1]}, lineRow{Attendance: lines[0]}, false}}
 	return map[string][]any{
 		"meeting_calendar": {
 			calendarData{Org: org, Year: 2026, Month: 11, Rows: rows, CanPlan: true, PrevURL: "/orgs/4/meetings?month=2026-10",
@@ -113,7 +114,7 @@ func meetingSamples() map[string][]any {
 			guest,
 		},
 		"checkin": {
-			checkinData{Token: "AAAA", M: mtg{ms[0]}, Line: lineRow{lines[1]}},
+			checkinData{Token: "AAAA", M: mtg{ms[0]}, Line: lineRow{Attendance: lines[1]}},
 			checkinData{Token: "AAAA", M: mtg{ms[0]}, Refusal: "您已于 19:02 签到，无需重复签到。"},
 			checkinData{Refusal: "签到码已过期"},
 		},
@@ -145,7 +146,7 @@ func TestMeetingPartialsExecute(t *testing.T) {
 	ms := sampleMeetings()
 	lines := sampleLines()
 	me := meData{Name: "单雄信", Grants: grants, Member: true, Meetings: ownMeetingsData{Linked: true,
-		Meetings: []ownMeeting{{mtg{ms[0]}, lineRow{lines[0]}, false}, {mtg{ms[1]}, lineRow{lines[2]}, false}}}}
+		Meetings: []ownMeeting{{mtg{ms[0]}, lineRow{Attendance: lines[0]}, false}, {mtg{ms[1]}, lineRow{Attendance: lines[2]}, false}}}}
 	for _, lang := range i18n.Languages() {
 		l := &recorder{Localizer: bundle.For(lang)}
 		w := httptest.NewRecorder()
@@ -183,5 +184,19 @@ func TestMonthGrid(t *testing.T) {
 	last := weeks[4][6]
 	if last.Day != 29 || !last.Today || len(last.Meetings) != 1 || weeks[5][0].Day != 30 {
 		t.Fatalf("29th %+v, last row %+v", last, weeks[5])
+	}
+}
+
+// Two lines of one name show the ends of their masked ID numbers; a name
+// of its own does not.
+func TestSheetTwins(t *testing.T) {
+	rows := lineRows([]domain.Attendance{{Name: "张伟", IDTail: "123X"}, {Name: "单雄信", IDTail: "0021"}, {Name: "张伟", IDTail: "4567"},
+		{Name: "王芳"}, {Name: "王芳"}})
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Who())
+	}
+	if want := "张伟 …123X,单雄信,张伟 …4567,王芳,王芳"; strings.Join(got, ",") != want {
+		t.Errorf("got %s, want %s", strings.Join(got, ","), want)
 	}
 }
