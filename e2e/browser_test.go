@@ -47,9 +47,6 @@ func browser(t *testing.T, width, height int) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("lang", "zh-CN"),
 		chromedp.Flag("accept-lang", "zh-CN,zh"),
-		// Date fields take their format from the process's locale, not
-		// from --lang: without it they read mm/dd/yyyy.
-		chromedp.Env("LANG=zh_CN.UTF-8", "LANGUAGE=zh_CN:zh"),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(width, height),
 	}

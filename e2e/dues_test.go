@@ -104,11 +104,9 @@ func TestDuesGridAndMemberPhone(t *testing.T) {
 	// October stay owed.
 	page := s.URL + "/people/" + itoa(int64(own)) + "/dues"
 	last := now.Add(-2).String()
-	if err := chromedp.Do(desk, chromedp.Navigate(page), chromedp.WaitVisible(`#p-channel`),
+	if err := submitted(desk, `#p-channel`, `.flash`, chromedp.Navigate(page), chromedp.WaitVisible(`#p-channel`),
 		chromedp.Click(`input[name="months"][value="`+last+`"]`),
-		chromedp.SetValue(`#p-channel`, "cash"),
-		chromedp.Submit(`#p-channel`),
-		chromedp.WaitVisible(`.flash`)); err != nil {
+		chromedp.SetValue(`#p-channel`, "cash")); err != nil {
 		t.Fatal(err)
 	}
 	body := text(t, desk, `main`)
@@ -194,9 +192,8 @@ func TestDuesVoidAndReopen(t *testing.T) {
 	}
 	// Recorded again with the standard: this month, checked by default,
 	// is left for later.
-	if err := chromedp.Do(desk, chromedp.Click(`input[name="months"][value="`+now.String()+`"]`),
-		chromedp.Click(`input[name="months"][value="`+last+`"]`),
-		chromedp.Submit(`#p-channel`), chromedp.WaitVisible(`.flash`)); err != nil {
+	if err := submitted(desk, `#p-channel`, `.flash`, chromedp.Click(`input[name="months"][value="`+now.String()+`"]`),
+		chromedp.Click(`input[name="months"][value="`+last+`"]`)); err != nil {
 		t.Fatal(err)
 	}
 	wantText(t, "recorded again", text(t, desk, `main`), "交纳已登记", "120.00")
@@ -227,7 +224,7 @@ func correctWithReason(t *testing.T, ctx context.Context, id, reason, shot strin
 	}
 	screenshot(t, ctx, shot)
 	jsBool(t, ctx, `(window.confirm = () => true, true)`) // as a user who reads the question and agrees
-	if err := chromedp.Do(ctx, chromedp.Submit(`#`+id), chromedp.WaitVisible(`.flash`)); err != nil {
+	if err := submitted(ctx, `#`+id, `.flash`); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -194,15 +194,13 @@ func hostSide(t *testing.T, s *site, pageURL string) {
 	signIn(t, desk, s.URL, officer.Name, officer.Password, "")
 	add := func(name, post, party, count string) {
 		t.Helper()
-		if err := chromedp.Do(desk,
+		if err := submitted(desk, `#ha-name`, `#host-side`,
 			chromedp.Navigate(pageURL),
 			chromedp.WaitVisible(`#ha-name`),
 			chromedp.SendKeys(`#ha-name`, name),
 			chromedp.SendKeys(`#ha-post`, post),
 			chromedp.SetValue(`#ha-party`, party),
 			chromedp.SendKeys(`#ha-count`, count),
-			chromedp.Submit(`#ha-name`),
-			chromedp.WaitVisible(`#host-side`),
 		); err != nil {
 			t.Fatal(err)
 		}

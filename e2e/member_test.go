@@ -113,7 +113,7 @@ func TestMemberOnPhone(t *testing.T) {
 	}
 	wantText(t, "move form", text(t, phone, `main`), "江苏省 无锡市")
 	screenshot(t, phone, "member-move")
-	if err := chromedp.Do(phone, chromedp.Submit(`#m-employer`), chromedp.WaitVisible(`.suggestions, .me-card`)); err != nil {
+	if err := submitted(phone, `#m-employer`, `.suggestions, .me-card`); err != nil {
 		t.Fatal(err)
 	}
 	done := text(t, phone, `main`)
