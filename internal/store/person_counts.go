@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"gongjian/internal/authz"
 	"gongjian/internal/domain"
 )
 
@@ -78,14 +77,20 @@ func countsByOrgSQL(q *plan, f PersonQuery) (string, []any) {
 		from, count = "person_reach c JOIN orgs o ON o.id = c.org_id", "COUNT(*)"
 		where = append(where, "c.person_id IN (SELECT person_id FROM ("+q.keys(nil, "")+") ks)")
 	}
+	// Each pattern is cast: SQLite reads a bare LIKE parameter while
+	// planning and plans the statement again at every run (a sixth of the
+	// statement's time, measured).
+	under := func(path string) string { return "o.path LIKE CAST(" + q.arg(path+"%") + " AS TEXT)" }
 	roots, all := scopeRoots(f.Scope)
 	if !all {
-		scope, args := authz.OrgFilter{Prefixes: roots}.SQL("o.path", q.args)
-		q.args = args
-		where = append(where, scope)
+		var scope []string
+		for _, r := range roots {
+			scope = append(scope, under(r))
+		}
+		where = append(where, "("+strings.Join(scope, " OR ")+")")
 	}
 	if f.Org != "" {
-		where = append(where, "o.path LIKE "+q.arg(f.Org+"%"))
+		where = append(where, under(f.Org))
 	}
 	if len(where) == 0 {
 		where = []string{"o.path <> ''"}
