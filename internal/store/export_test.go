@@ -1,5 +1,11 @@
 package store
 
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
 // SetIndexBulk makes the people index take its bulk path from bulk stale
 // people on, so that tests reach it with a few hundred people; the
 // returned function restores the size.
@@ -7,4 +13,30 @@ func SetIndexBulk(bulk int) (restore func()) {
 	b := bulkSync
 	bulkSync = bulk
 	return func() { bulkSync = b }
+}
+
+// PlanWalk names the walk planPersons chooses for f: "stretch" (the
+// organizations' reach rows within the term's stretch of sort keys),
+// "term" (the term's people), "reach" or "none"; "+short" when a first
+// page and its total come from one walk, "+known" when the total was read
+// with the sizes.
+func PlanWalk(ctx context.Context, db Q, f PersonQuery) (string, error) {
+	q, err := planPersons(ctx, db, f)
+	if err != nil || q.none {
+		return "none", err
+	}
+	walk := "reach"
+	switch {
+	case strings.HasPrefix(q.from, "(SELECT person_id, sort_key FROM person_terms"):
+		walk = "term"
+	case slices.ContainsFunc(q.conds, func(c string) bool { return strings.Contains(c, "MIN(sort_key)") }):
+		walk = "stretch"
+	}
+	if q.short {
+		walk += "+short"
+	}
+	if q.known {
+		walk += "+known"
+	}
+	return walk, nil
 }

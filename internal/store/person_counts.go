@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"gongjian/internal/authz"
 	"gongjian/internal/domain"
 )
 
@@ -34,40 +33,8 @@ func PersonCountsByOrg(ctx context.Context, db Q, f PersonQuery) ([]OrgPersonCou
 	if err != nil || q.none {
 		return nil, err
 	}
-	var from string
-	var where []string
-	if q.tally != 0 {
-		// The counts answer without the plan's walk (nor its arguments).
-		q = &plan{tally: q.tally}
-		table := "person_counts"
-		if f.CityCode != "" {
-			table = "person_city_counts"
-		}
-		from = table + " c JOIN orgs o ON o.id = c.org_id"
-		where = q.reachConds(f, "c")
-	} else {
-		from = "person_reach c JOIN orgs o ON o.id = c.org_id"
-		where = []string{"c.person_id IN (SELECT person_id FROM (" + q.keys(nil, "") + ") ks)"}
-	}
-	roots, all := scopeRoots(f.Scope)
-	if !all {
-		scope, args := authz.OrgFilter{Prefixes: roots}.SQL("o.path", q.args)
-		q.args = args
-		where = append(where, scope)
-	}
-	if f.Org != "" {
-		where = append(where, "o.path LIKE "+q.arg(f.Org+"%"))
-	}
-	sum := "COUNT(*)"
-	if q.tally != 0 {
-		sum = "CAST(SUM(c.n) AS BIGINT)"
-	}
-	if len(where) == 0 {
-		where = []string{"o.path <> ''"}
-	}
-	rows, err := db.QueryContext(ctx, `SELECT o.id, o.name, o.short_name, o.side, o.kind, o.path, `+sum+` FROM `+from+
-		` WHERE `+strings.Join(where, " AND ")+` GROUP BY o.id, o.name, o.short_name, o.side, o.kind, o.path
-		HAVING `+sum+` > 0 ORDER BY o.path`, q.args...)
+	query, args := countsByOrgSQL(q, f)
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: person counts by org: %w", err)
 	}
@@ -83,6 +50,52 @@ func PersonCountsByOrg(ctx context.Context, db Q, f PersonQuery) ([]OrgPersonCou
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// countsByOrgSQL is the statement of PersonCountsByOrg: the organizations
+// in scope in tree order, each with its count. From the count tables,
+// the rows of the organizations in scope are summed by organization (in
+// key order, no sorting) and joined to their organizations: on SQLite a
+// third less CPU than grouping the joined rows by every column of the
+// organization, on PostgreSQL a hash join instead of a scan per
+// organization (measured at 61 organizations). From the reach rows of the
+// selected people otherwise, grouped.
+func countsByOrgSQL(q *plan, f PersonQuery) (string, []any) {
+	if q.tally != 0 {
+		q = &plan{tally: q.tally} // the counts answer without the plan's walk (nor its arguments)
+	}
+	// Each pattern is cast: SQLite reads a bare LIKE parameter while
+	// planning and plans the statement again at every run (a sixth of the
+	// statement's time, measured).
+	under := func(path string) string { return "o.path LIKE CAST(" + q.arg(path+"%") + " AS TEXT)" }
+	var scope []string
+	roots, all := scopeRoots(f.Scope)
+	if !all {
+		var alt []string
+		for _, r := range roots {
+			alt = append(alt, under(r))
+		}
+		scope = append(scope, "("+strings.Join(alt, " OR ")+")")
+	}
+	if f.Org != "" {
+		scope = append(scope, under(f.Org))
+	}
+	if len(scope) == 0 {
+		scope = []string{"o.path <> ''"}
+	}
+	const cols = `SELECT o.id, o.name, o.short_name, o.side, o.kind, o.path, `
+	if q.tally == 0 {
+		return cols + `COUNT(*) FROM person_reach c JOIN orgs o ON o.id = c.org_id
+			WHERE c.person_id IN (SELECT person_id FROM (` + q.keys(nil, "") + `) ks) AND ` + strings.Join(scope, " AND ") + `
+			GROUP BY o.id, o.name, o.short_name, o.side, o.kind, o.path ORDER BY o.path`, q.args
+	}
+	table := "person_counts"
+	if f.CityCode != "" {
+		table = "person_city_counts"
+	}
+	conds := append([]string{"c.org_id IN (SELECT o.id FROM orgs o WHERE " + strings.Join(scope, " AND ") + ")"}, q.reachConds(f, "c")...)
+	return cols + `t.n FROM (SELECT c.org_id, CAST(SUM(c.n) AS BIGINT) AS n FROM ` + table + ` c WHERE ` + strings.Join(conds, " AND ") + `
+		GROUP BY c.org_id HAVING SUM(c.n) > 0) t JOIN orgs o ON o.id = t.org_id ORDER BY o.path`, q.args
 }
 
 // PersonCountsByCity counts the people a query selects (its text, cursor

@@ -36,26 +36,25 @@ type queryWorld struct {
 var queryNames = []string{"王", "李", "张", "王", "欧阳", "单", "刘"}
 var queryGiven = []rune("伟芳伟明华王丽强")
 
-func buildQueryWorld(t testing.TB, db *store.DB, r *rand.Rand) *queryWorld {
+// treeOrg is an organization of a test tree, under its parent's name.
+type treeOrg struct {
+	name, parent string
+	side         domain.Side
+}
+
+// createTree creates the organizations, parents first, and returns them
+// by name.
+func createTree(t testing.TB, db *store.DB, tree []treeOrg) map[string]domain.Org {
 	t.Helper()
 	ctx := context.Background()
-	w := &queryWorld{orgs: map[string]domain.Org{}}
-	tree := []struct {
-		name, parent string
-		side         domain.Side
-	}{
-		{"C", "", domain.SideOrigin}, {"T1", "C", domain.SideOrigin}, {"T2", "C", domain.SideOrigin},
-		{"V1", "T1", domain.SideOrigin}, {"V2", "T1", domain.SideOrigin}, {"V3", "T2", domain.SideOrigin},
-		{"M1", "C", domain.SideMobile}, {"MB1", "M1", domain.SideMobile}, {"M2", "C", domain.SideMobile},
-		{"X", "", domain.SideOrigin}, {"XV", "X", domain.SideOrigin}, {"H", "", domain.SideHost},
-	}
+	orgs := map[string]domain.Org{}
 	if err := db.Tx(ctx, func(tx store.Tx) error {
 		for _, o := range tree {
-			id, err := store.CreateOrg(ctx, tx, domain.Org{Name: o.name, Side: o.side, ParentID: w.orgs[o.parent].ID}, importNow)
+			id, err := store.CreateOrg(ctx, tx, domain.Org{Name: o.name, Side: o.side, ParentID: orgs[o.parent].ID}, importNow)
 			if err != nil {
 				return err
 			}
-			if w.orgs[o.name], err = store.OrgByID(ctx, tx, id); err != nil {
+			if orgs[o.name], err = store.OrgByID(ctx, tx, id); err != nil {
 				return err
 			}
 		}
@@ -63,6 +62,18 @@ func buildQueryWorld(t testing.TB, db *store.DB, r *rand.Rand) *queryWorld {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	return orgs
+}
+
+func buildQueryWorld(t testing.TB, db *store.DB, r *rand.Rand) *queryWorld {
+	t.Helper()
+	ctx := context.Background()
+	w := &queryWorld{orgs: createTree(t, db, []treeOrg{
+		{"C", "", domain.SideOrigin}, {"T1", "C", domain.SideOrigin}, {"T2", "C", domain.SideOrigin},
+		{"V1", "T1", domain.SideOrigin}, {"V2", "T1", domain.SideOrigin}, {"V3", "T2", domain.SideOrigin},
+		{"M1", "C", domain.SideMobile}, {"MB1", "M1", domain.SideMobile}, {"M2", "C", domain.SideMobile},
+		{"X", "", domain.SideOrigin}, {"XV", "X", domain.SideOrigin}, {"H", "", domain.SideHost},
+	})}
 	origins := []string{"T1", "V1", "V2", "V3", "XV", "C"}
 	mobiles := []string{"", "", "M1", "MB1", "M2"}
 	statuses := []domain.MemberStatus{domain.StatusFull, domain.StatusFull, domain.StatusProbationary, domain.StatusApplicant,
@@ -264,6 +275,17 @@ func matches(p truePerson, f store.PersonQuery) bool {
 
 func (p truePerson) IDIndex() []byte { return p.idIndex }
 
+// wantOf is the ids of the people f matches, in order.
+func wantOf(people []truePerson, f store.PersonQuery) []int64 {
+	var want []int64
+	for _, p := range people {
+		if matches(p, f) {
+			want = append(want, p.id)
+		}
+	}
+	return want
+}
+
 // randomQuery draws a query over the world, with texts taken from people
 // in it.
 func (w *queryWorld) randomQuery(r *rand.Rand, people []truePerson) store.PersonQuery {
@@ -323,7 +345,6 @@ func ids(ps []store.PersonRow) []int64 {
 
 func TestPersonQueriesMatchTheRegister(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
 		r := rand.New(rand.NewPCG(7, 11))
 		w := buildQueryWorld(t, db, r)
 		for round, change := range []func(*testing.T, *store.DB){nil, w.mutate, w.gather} {
@@ -335,61 +356,64 @@ func TestPersonQueriesMatchTheRegister(t *testing.T) {
 			nonEmpty := 0 // queries with an answer: a draw of empty answers would prove little
 			for range 200 {
 				f := w.randomQuery(r, people)
-				var want []int64
-				for _, p := range people {
-					if matches(p, f) {
-						want = append(want, p.id)
-					}
-				}
-				// Page through it, seven at a time.
-				var got []int64
-				for page := 0; page < 100; page++ {
-					f.Limit = 7
-					rows, err := store.ListPersons(ctx, db.Read(), f)
-					if err != nil {
-						t.Fatalf("%+v: %v", f, err)
-					}
-					got = append(got, ids(rows)...)
-					if len(rows) < 7 {
-						break
-					}
-					last := rows[len(rows)-1]
-					f.After = last.SortKey + "\x00" + strconv.FormatInt(int64(last.ID), 10)
-				}
-				f.After, f.Limit = "", 0
+				want := wantOf(people, f)
 				if len(want) > 0 {
 					nonEmpty++
 				}
-				if !slices.Equal(got, want) {
-					t.Fatalf("round %d, query %+v:\n got %v\nwant %v", round, f, got, want)
-				}
-				n, err := store.CountPersons(ctx, db.Read(), f)
-				if err != nil || n != len(want) {
-					t.Fatalf("round %d, count %+v: %d (%v), want %d", round, f, n, err, len(want))
-				}
+				checkQuery(t, db, f, want, names, fmt.Sprintf("round %d", round))
 				if f.Name == "" && f.Pinyin == "" && len(f.IDIndex) == 0 {
 					w.checkCounts(t, db, f, people)
 				}
-				// Exact, or a lower bound of at most 5.
-				n, more, err := store.CountPersonsUpTo(ctx, db.Read(), f, 5)
-				if err != nil || !(n == len(want) && !more || more && n <= len(want) && n <= 5) {
-					t.Fatalf("round %d, count up to 5 %+v: %d %v (%v), want %d", round, f, n, more, err, len(want))
-				}
-				// A first page and its bounded total together (one walk
-				// when the scope is small), names from the cache.
-				f.Limit, f.Names = 7, names
-				rows, n, more, err := store.ListCountPersons(ctx, db.Read(), f, 10)
-				if err != nil || !slices.Equal(ids(rows), want[:min(7, len(want))]) ||
-					!(n == len(want) && !more || more && n <= len(want) && n <= 10) {
-					t.Fatalf("round %d, page and count up to 10 %+v: %v %d %v (%v), want %v", round, f, ids(rows), n, more, err, want)
-				}
-				f.Limit, f.Names = 0, nil
 			}
 			if nonEmpty < 50 {
 				t.Fatalf("round %d: only %d queries had an answer", round, nonEmpty)
 			}
 		}
 	})
+}
+
+// checkQuery pages through f seven at a time and counts it every way,
+// against want (the ids in order); at says where, for the failure.
+func checkQuery(t *testing.T, db *store.DB, f store.PersonQuery, want []int64, names *store.OrgNames, at string) {
+	t.Helper()
+	ctx := context.Background()
+	var got []int64
+	for page := 0; page < 100; page++ {
+		f.Limit = 7
+		rows, err := store.ListPersons(ctx, db.Read(), f)
+		if err != nil {
+			t.Fatalf("%+v: %v", f, err)
+		}
+		got = append(got, ids(rows)...)
+		if len(rows) < 7 {
+			break
+		}
+		last := rows[len(rows)-1]
+		f.After = last.SortKey + "\x00" + strconv.FormatInt(int64(last.ID), 10)
+	}
+	f.After, f.Limit = "", 0
+	if !slices.Equal(got, want) {
+		t.Fatalf("%s, query %+v:\n got %v\nwant %v", at, f, got, want)
+	}
+	n, err := store.CountPersons(ctx, db.Read(), f)
+	if err != nil || n != len(want) {
+		t.Fatalf("%s, count %+v: %d (%v), want %d", at, f, n, err, len(want))
+	}
+	// Exact, or a lower bound of at most 5.
+	n, more, err := store.CountPersonsUpTo(ctx, db.Read(), f, 5)
+	if err != nil || !(n == len(want) && !more || more && n <= len(want) && n <= 5) {
+		t.Fatalf("%s, count up to 5 %+v: %d %v (%v), want %d", at, f, n, more, err, len(want))
+	}
+	// A first page and its bounded total together (one walk when the walk
+	// is short), names from the cache.
+	f.Limit, f.Names = 7, names
+	for _, limit := range []int{10, 1000} {
+		rows, n, more, err := store.ListCountPersons(ctx, db.Read(), f, limit)
+		if err != nil || !slices.Equal(ids(rows), want[:min(7, len(want))]) ||
+			!(n == len(want) && !more || more && n <= len(want) && n <= limit) {
+			t.Fatalf("%s, page and count up to %d %+v: %v %d %v (%v), want %v", at, limit, f, ids(rows), n, more, err, want)
+		}
+	}
 }
 
 // checkCounts compares the counts by organization and by city with the
