@@ -75,24 +75,31 @@ func (c *actorCache) put(id domain.AccountID, e actorEntry) {
 // so that the data read here is at least as new as the epoch it is filed
 // under).
 func (s *Service) resolveActor(ctx context.Context, id domain.AccountID, epoch int64) (actorEntry, error) {
-	now, day := s.Now(), s.Today()
-	if e, ok := s.actors.get(id, epoch, day, now); ok {
+	if e, ok := s.actors.get(id, epoch, s.Today(), s.Now()); ok {
 		return e, nil
 	}
 	row, err := store.AccountByID(ctx, s.db.Read(), id)
 	if err != nil {
 		return actorEntry{}, err
 	}
-	grants, err := store.Grants(ctx, s.db.Read(), id)
+	return s.cacheActor(ctx, row, epoch)
+}
+
+// cacheActor reads the grants and reach of an account whose row was read
+// at epoch or later, and files the entry under epoch: the sign-in does
+// this too, so a member's first request after it finds its actor cached.
+func (s *Service) cacheActor(ctx context.Context, row store.AccountRow, epoch int64) (actorEntry, error) {
+	now, day := s.Now(), s.Today()
+	grants, err := store.Grants(ctx, s.db.Read(), row.ID)
 	if err != nil {
 		return actorEntry{}, err
 	}
-	reach, err := store.Reach(ctx, s.db.Read(), id, day)
+	reach, err := store.Reach(ctx, s.db.Read(), row.ID, day)
 	if err != nil {
 		return actorEntry{}, err
 	}
 	e := actorEntry{epoch: epoch, day: day, at: now, row: row, grants: grants, reach: reach}
-	s.actors.put(id, e)
+	s.actors.put(row.ID, e)
 	return e, nil
 }
 

@@ -8,3 +8,12 @@ func SetIndexBulk(bulk int) (restore func()) {
 	bulkSync = bulk
 	return func() { bulkSync = b }
 }
+
+// MayMarkPeople is mayMarkPeople, for the tests of its cases.
+var MayMarkPeople = mayMarkPeople
+
+// PeopleTables are the tables whose writes mark people stale.
+var PeopleTables = peopleTables
+
+// IndexedColumns are the columns whose update marks people stale.
+var IndexedColumns = indexedColumns
