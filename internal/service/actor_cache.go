@@ -13,17 +13,18 @@ import (
 
 // Every request turns its token or session into an actor: the account,
 // its grants, and where they reach today (the grants' subtrees and the
-// agreements in force). Read from the database that is four to six
-// queries, most of a small request's cost. actorCache keeps the result per
-// account, and an entry is used only while nothing it was built from can
-// have changed (decision 0007):
+// agreements in force). Read from the database that is two queries (the
+// account; the grants with their organizations) and one more per
+// host-side grant, most of a small request's cost. actorCache keeps the
+// result per account — the sign-in fills it — and an entry is used only
+// while nothing it was built from can have changed (decision 0007):
 //
 //   - the access epoch it was read at is still the database's: triggers
 //     count every change to grants, accounts, organizations' paths,
 //     status and parents, agreements and their parties (migration 00015),
-//     and the request reads the epoch afresh (with the token, in one
-//     query), so a change made by any server or by the command line
-//     reaches every cache at the next request;
+//     and the request reads the epoch afresh (with the token or the
+//     session, in one query), so a change made by any server or by the
+//     command line reaches every cache at the next request;
 //   - the day is the same (agreements start and end at midnight);
 //   - it is younger than actorCacheTTL, a bound on anything missed.
 //
@@ -90,11 +91,7 @@ func (s *Service) resolveActor(ctx context.Context, id domain.AccountID, epoch i
 // this too, so a member's first request after it finds its actor cached.
 func (s *Service) cacheActor(ctx context.Context, row store.AccountRow, epoch int64) (actorEntry, error) {
 	now, day := s.Now(), s.Today()
-	grants, err := store.Grants(ctx, s.db.Read(), row.ID)
-	if err != nil {
-		return actorEntry{}, err
-	}
-	reach, err := store.Reach(ctx, s.db.Read(), row.ID, day)
+	grants, reach, err := store.Access(ctx, s.db.Read(), row.ID, day)
 	if err != nil {
 		return actorEntry{}, err
 	}
