@@ -36,9 +36,11 @@ func (l *Loader) EnsurePeople(ctx context.Context, n int, progress func(done, to
 	if err != nil || have >= n {
 		return err
 	}
+	// Indexed even when the load stops early: a transaction that writes
+	// no people does not index what it finds stale (store.DB.Tx).
 	defer func() {
-		if err == nil {
-			err = l.DB.IndexPersons(ctx)
+		if e := l.DB.IndexPersons(ctx); err == nil {
+			err = e
 		}
 	}()
 	bulk := store.DeferPersonIndex(ctx)

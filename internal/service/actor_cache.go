@@ -13,17 +13,18 @@ import (
 
 // Every request turns its token or session into an actor: the account,
 // its grants, and where they reach today (the grants' subtrees and the
-// agreements in force). Read from the database that is four to six
-// queries, most of a small request's cost. actorCache keeps the result per
-// account, and an entry is used only while nothing it was built from can
-// have changed (decision 0007):
+// agreements in force). Read from the database that is two queries (the
+// account; the grants with their organizations) and one more per
+// host-side grant, most of a small request's cost. actorCache keeps the
+// result per account — the sign-in fills it — and an entry is used only
+// while nothing it was built from can have changed (decision 0007):
 //
 //   - the access epoch it was read at is still the database's: triggers
 //     count every change to grants, accounts, organizations' paths,
 //     status and parents, agreements and their parties (migration 00015),
-//     and the request reads the epoch afresh (with the token, in one
-//     query), so a change made by any server or by the command line
-//     reaches every cache at the next request;
+//     and the request reads the epoch afresh (with the token or the
+//     session, in one query), so a change made by any server or by the
+//     command line reaches every cache at the next request;
 //   - the day is the same (agreements start and end at midnight);
 //   - it is younger than actorCacheTTL, a bound on anything missed.
 //
@@ -75,24 +76,27 @@ func (c *actorCache) put(id domain.AccountID, e actorEntry) {
 // so that the data read here is at least as new as the epoch it is filed
 // under).
 func (s *Service) resolveActor(ctx context.Context, id domain.AccountID, epoch int64) (actorEntry, error) {
-	now, day := s.Now(), s.Today()
-	if e, ok := s.actors.get(id, epoch, day, now); ok {
+	if e, ok := s.actors.get(id, epoch, s.Today(), s.Now()); ok {
 		return e, nil
 	}
 	row, err := store.AccountByID(ctx, s.db.Read(), id)
 	if err != nil {
 		return actorEntry{}, err
 	}
-	grants, err := store.Grants(ctx, s.db.Read(), id)
-	if err != nil {
-		return actorEntry{}, err
-	}
-	reach, err := store.Reach(ctx, s.db.Read(), id, day)
+	return s.cacheActor(ctx, row, epoch)
+}
+
+// cacheActor reads the grants and reach of an account whose row was read
+// at epoch or later, and files the entry under epoch: the sign-in does
+// this too, so a member's first request after it finds its actor cached.
+func (s *Service) cacheActor(ctx context.Context, row store.AccountRow, epoch int64) (actorEntry, error) {
+	now, day := s.Now(), s.Today()
+	grants, reach, err := store.Access(ctx, s.db.Read(), row.ID, day)
 	if err != nil {
 		return actorEntry{}, err
 	}
 	e := actorEntry{epoch: epoch, day: day, at: now, row: row, grants: grants, reach: reach}
-	s.actors.put(id, e)
+	s.actors.put(row.ID, e)
 	return e, nil
 }
 

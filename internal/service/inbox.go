@@ -49,6 +49,16 @@ func (s *Service) UnreadCount(ctx context.Context, a *authz.Actor) (int, error) 
 	return store.UnreadNotifications(ctx, s.db.Read(), a.AccountID)
 }
 
+// UnreadFor is the unread count of a request's principal: the one read
+// with its session (Authenticate), which saves every page a query, or a
+// fresh count when there is none.
+func (s *Service) UnreadFor(ctx context.Context, p *Principal) (int, error) {
+	if p.unread != nil {
+		return *p.unread, nil
+	}
+	return s.UnreadCount(ctx, p.Actor)
+}
+
 // MarkRead marks the actor's notices up to the id upTo as read (every one
 // when upTo is zero).
 func (s *Service) MarkRead(ctx context.Context, a *authz.Actor, upTo int64) error {

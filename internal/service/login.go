@@ -29,6 +29,9 @@ type Principal struct {
 	Account   domain.Account
 	TokenHash []byte // the session's; nil for API tokens
 	Stage     Stage
+	// unread is the account's unread notices, read with the session
+	// (UnreadFor); nil when not read.
+	unread *int
 }
 
 // LoginInput is what the sign-in form sends.
@@ -48,7 +51,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (token string, p Pri
 		s.recordAlone(ctx, anon, "session.login_refused", "account", name, "denied", map[string]any{"error": domain.AsError(err).MsgID})
 		return "", p, err
 	}
-	row, findErr := store.AccountByName(ctx, s.db.Read(), name)
+	row, epoch, findErr := store.AccountByNameAt(ctx, s.db.Read(), name)
 	hash := row.PasswordHash
 	if findErr != nil {
 		hash = s.dummyHash
@@ -62,7 +65,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (token string, p Pri
 		s.failLogin(ctx, anon, name, in.Address, now, msg)
 		return "", p, domain.Invalid("password", msg, nil)
 	}
-	return s.openSession(ctx, row, in, now)
+	return s.openSession(ctx, row, epoch, in, now)
 }
 
 func (s *Service) checkThrottle(ctx context.Context, name, address string, now time.Time) error {
@@ -96,16 +99,18 @@ func (s *Service) failLogin(ctx context.Context, anon *authz.Actor, name, addres
 	}
 }
 
-func (s *Service) openSession(ctx context.Context, row store.AccountRow, in LoginInput, now time.Time) (string, Principal, error) {
-	grants, err := store.Grants(ctx, s.db.Read(), row.ID)
+// openSession opens a session for an account whose row was read at the
+// access epoch epoch, and caches its actor for the requests to come.
+func (s *Service) openSession(ctx context.Context, row store.AccountRow, epoch int64, in LoginInput, now time.Time) (string, Principal, error) {
+	e, err := s.cacheActor(ctx, row, epoch)
 	if err != nil {
 		return "", Principal{}, err
 	}
-	mfaOK := !row.TOTPEnabled && !row.TOTPRequired && !authz.NeedsMFA(grants)
+	mfaOK := !row.TOTPEnabled && !row.TOTPRequired && !authz.NeedsMFA(e.grants)
 	token, hash := auth.NewToken()
 	sess := store.Session{TokenHash: hash, AccountID: row.ID, CreatedAt: now, LastSeenAt: now,
 		ExpiresAt: now.Add(s.cfg.SessionAbsolute), MFAOK: mfaOK, Address: in.Address, UserAgent: truncate(in.UserAgent, 300)}
-	actor := newActor(row.Account, grants, in.Address)
+	actor := e.actor(in.Address)
 	err = s.db.Tx(ctx, func(tx store.Tx) error {
 		if err := store.RecordLoginAttempt(ctx, tx, row.Name, in.Address, true, now); err != nil {
 			return err
@@ -118,7 +123,7 @@ func (s *Service) openSession(ctx context.Context, row store.AccountRow, in Logi
 	if err != nil {
 		return "", Principal{}, err
 	}
-	p, err := s.principal(ctx, row, grants, sess)
+	p, err := s.withPolicy(ctx, Principal{Actor: actor, Account: row.Account, TokenHash: hash, Stage: StageFull}, row, sess)
 	return token, p, err
 }
 
@@ -132,55 +137,61 @@ func (s *Service) principal(ctx context.Context, row store.AccountRow, grants []
 	if err := s.loadReach(ctx, p.Actor); err != nil {
 		return p, err
 	}
-	return s.staged(ctx, p, row, sess)
+	return s.withPolicy(ctx, p, row, sess)
 }
 
-// staged sets the stage of a session's principal.
-func (s *Service) staged(ctx context.Context, p Principal, row store.AccountRow, sess store.Session) (Principal, error) {
+// withPolicy sets the stage of a session's principal, reading the
+// password policy.
+func (s *Service) withPolicy(ctx context.Context, p Principal, row store.AccountRow, sess store.Session) (Principal, error) {
+	policy, err := s.PasswordPolicy(ctx)
+	if err != nil {
+		return p, err
+	}
+	return s.staged(p, row, sess, policy), nil
+}
+
+// staged sets the stage of a session's principal under the password
+// policy in force.
+func (s *Service) staged(p Principal, row store.AccountRow, sess store.Session, policy auth.Policy) Principal {
 	switch {
 	case !sess.MFAOK && row.TOTPEnabled:
 		p.Stage = StageTOTP
 	case !sess.MFAOK:
 		p.Stage = StageEnrol
-	case row.MustChangePassword:
+	case row.MustChangePassword, policy.Expired(row.PasswordChangedAt, s.Now()):
 		p.Stage = StagePassword
-	default:
-		policy, err := s.PasswordPolicy(ctx)
-		if err != nil {
-			return p, err
-		}
-		if policy.Expired(row.PasswordChangedAt, s.Now()) {
-			p.Stage = StagePassword
-		}
 	}
-	return p, nil
+	return p
 }
 
 // Authenticate resolves a session token. Sessions idle longer than the
 // idle timeout or older than the absolute lifetime are ended. Activity is
 // noted at most once a minute and written off the request path
-// (session_touch.go), so the idle timeout is exact to a minute.
+// (session_touch.go), so the idle timeout is exact to a minute. One
+// statement reads the session with what every request needs besides: the
+// access epoch (the cached actor's check), the password policy (the
+// stage) and the unread count (the page's badge), all as of now.
 func (s *Service) Authenticate(ctx context.Context, token, address string) (Principal, error) {
 	now := s.Now()
 	hash := auth.HashToken(token)
-	// The epoch first: the actor read after it is at least that new.
-	epoch, err := store.AccessEpoch(ctx, s.db.Read())
-	if err != nil {
-		return Principal{}, err
-	}
 	// A touch noted but not written, before the row: looked up after, it
 	// could be written and forgotten in between, and the row read before
 	// that write would look idle.
 	pending, isPending := s.touches.seen(hash)
-	sess, err := store.SessionByHash(ctx, s.db.Read(), hash)
+	use, err := store.SessionUseByHash(ctx, s.db.Read(), hash, policyKey)
 	if err != nil {
 		return Principal{}, sessionExpired(err)
 	}
-	e, err := s.resolveActor(ctx, sess.AccountID, epoch)
+	policy, err := decodeSetting(policyKey, use.Setting, use.HasSetting, auth.DefaultPolicy())
 	if err != nil {
 		return Principal{}, err
 	}
-	row := e.row
+	// The actor read after the epoch (or filed under it) is at least that new.
+	e, err := s.resolveActor(ctx, use.AccountID, use.Epoch)
+	if err != nil {
+		return Principal{}, err
+	}
+	row, sess := e.row, use.Session
 	seen := sess.LastSeenAt
 	if isPending && pending.After(seen) {
 		seen = pending
@@ -197,8 +208,8 @@ func (s *Service) Authenticate(ctx context.Context, token, address string) (Prin
 	if now.Sub(seen) > time.Minute {
 		s.touches.note(s, hash, now)
 	}
-	p := Principal{Actor: e.actor(address), Account: row.Account, TokenHash: sess.TokenHash, Stage: StageFull}
-	return s.staged(ctx, p, row, sess)
+	p := Principal{Actor: e.actor(address), Account: row.Account, TokenHash: sess.TokenHash, Stage: StageFull, unread: &use.Unread}
+	return s.staged(p, row, sess, policy), nil
 }
 
 func sessionExpired(err error) error {

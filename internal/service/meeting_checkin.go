@@ -168,10 +168,7 @@ func (s *Service) SeeCheckin(ctx context.Context, a *authz.Actor, token, seen st
 		return p, nil
 	}
 	st, err := s.checkinState(ctx, a, id)
-	if m, e := store.MeetingByID(ctx, s.db.Read(), id); e == nil {
-		p.Meeting = m
-	}
-	p.Line = st.Line
+	p.Meeting, p.Line = st.Meeting, st.Line
 	return p, err
 }
 

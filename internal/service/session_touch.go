@@ -10,11 +10,13 @@ import (
 
 // A session's activity is written off the request path. Authenticate
 // notes that a session was used (at most once a minute per session) and
-// goes on; one goroutine writes what was noted — whatever gathered while
-// its previous write committed — in one transaction. When fifty members
-// signed in at the same time scan at a meeting, their touches used to
-// fall due together, each a commit inside its request; now a burst costs
-// a commit or two and no request waits for one (decision 0013).
+// goes on; one goroutine writes what was noted in one transaction, after
+// letting the touches of touchGather gather. When fifty members signed in
+// a while before scan at a meeting, their touches fall due together;
+// they used to be a commit inside each request, then (written as soon as
+// the previous write committed) a transaction every one or two scans, in
+// the burst, on the same connections as the scans' reads; now a burst
+// costs one and no request waits for it (decision 0013).
 //
 // The session rules hold as before. Authenticate reads the session row on
 // every request, so a logout or a revocation (the row deleted) ends it at
@@ -24,6 +26,12 @@ import (
 // touch lost with the process (at most the last moments' worth) makes its
 // session look idle since its previous touch, a minute or so earlier than
 // it was: it ends sooner, never later.
+
+// touchGather is how long the writer waits, once woken, for more touches
+// to write with the first: at most one transaction per interval, and a
+// touch written at most this much later (a minute's precision is all the
+// idle timeout needs).
+const touchGather = time.Second
 
 // sessionToucher holds the touches not yet written.
 type sessionToucher struct {
@@ -70,6 +78,7 @@ func (t *sessionToucher) seen(hash []byte) (time.Time, bool) {
 // noted again during the write stays for the next round.
 func (t *sessionToucher) run(s *Service) {
 	for range t.wake {
+		time.Sleep(touchGather)
 		t.mu.Lock()
 		batch := make([]store.SessionTouch, 0, len(t.due))
 		for h, at := range t.due {

@@ -14,11 +14,17 @@ import (
 // setting was never stored.
 func loadSetting[T any](ctx context.Context, s *Service, key string, def T) (T, error) {
 	v, err := store.Setting(ctx, s.db.Read(), key)
-	if domain.CodeOf(err) == domain.CodeNotFound {
-		return def, nil
-	}
-	if err != nil {
+	if err != nil && domain.CodeOf(err) != domain.CodeNotFound {
 		return def, err
+	}
+	return decodeSetting(key, v, err == nil, def)
+}
+
+// decodeSetting decodes a setting's stored value, or returns def when it
+// was never stored (found false).
+func decodeSetting[T any](key, v string, found bool, def T) (T, error) {
+	if !found {
+		return def, nil
 	}
 	var out T
 	if err := json.Unmarshal([]byte(v), &out); err != nil {

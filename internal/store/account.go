@@ -24,12 +24,13 @@ type AccountRow struct {
 const accountCols = `id, name, display_name, password_hash, password_changed_at, must_change_password,
 	totp_secret, totp_pending, totp_enabled, totp_last_step, totp_required, locale, disabled_at, created_at, version, person_id`
 
-func scanAccount(row interface{ Scan(...any) error }) (AccountRow, error) {
+func scanAccount(row interface{ Scan(...any) error }, extra ...any) (AccountRow, error) {
 	var a AccountRow
 	var disabled sql.NullTime
 	var person sql.NullInt64
-	err := row.Scan(&a.ID, &a.Name, &a.DisplayName, &a.PasswordHash, &a.PasswordChangedAt, &a.MustChangePassword,
-		&a.TOTPSecret, &a.TOTPPending, &a.TOTPEnabled, &a.TOTPLastStep, &a.TOTPRequired, &a.Locale, &disabled, &a.CreatedAt, &a.Version, &person)
+	err := row.Scan(append([]any{&a.ID, &a.Name, &a.DisplayName, &a.PasswordHash, &a.PasswordChangedAt, &a.MustChangePassword,
+		&a.TOTPSecret, &a.TOTPPending, &a.TOTPEnabled, &a.TOTPLastStep, &a.TOTPRequired, &a.Locale, &disabled, &a.CreatedAt, &a.Version,
+		&person}, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, domain.ErrNotFound
 	}
@@ -70,6 +71,16 @@ func CreateAccount(ctx context.Context, q Q, a AccountRow, now time.Time) (domai
 // AccountByName finds an account by its login name.
 func AccountByName(ctx context.Context, q Q, name string) (AccountRow, error) {
 	return scanAccount(q.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE name = $1`, NormalizeAccountName(name)))
+}
+
+// AccountByNameAt finds an account by its login name and reads the access
+// epoch in the same statement: what the sign-in files its actor under
+// (decision 0007), the grants and reach being read after it.
+func AccountByNameAt(ctx context.Context, q Q, name string) (AccountRow, int64, error) {
+	var epoch int64
+	a, err := scanAccount(q.QueryRowContext(ctx, `SELECT `+accountCols+`, (SELECT n FROM access_epoch WHERE id = 1)
+		FROM accounts WHERE name = $1`, NormalizeAccountName(name)), &epoch)
+	return a, epoch, err
 }
 
 // AccountByID finds an account by id.

@@ -82,13 +82,21 @@ func AppendAudits(ctx context.Context, tx Tx, c Chainer, es []AuditEntry) ([]int
 	}
 	for start := 0; start < len(es); start += auditBatch {
 		n := min(auditBatch, len(es)-start)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, actor_name, address, action, object_type,
-			object_id, outcome, detail, prev_hash, hash) VALUES `+values(tx.Dialect(), n, 12), args[12*start:12*(start+n)]...); err != nil {
+		query, part := `INSERT INTO audit_log (seq, at, actor_id, actor_name, address, action, object_type,
+			object_id, outcome, detail, prev_hash, hash) VALUES `+values(tx.Dialect(), n, 12), args[12*start:12*(start+n)]
+		if start+n == len(es) && tx.Dialect() == Postgres {
+			// The last rows and the head's new hash in one round trip.
+			query, part = `WITH rows AS (`+query+`) UPDATE audit_head SET hash = $`+strconv.Itoa(12*n+1)+` WHERE id = 1`,
+				append(part[:len(part):len(part)], prev)
+		}
+		if _, err := tx.ExecContext(ctx, query, part...); err != nil {
 			return nil, fmt.Errorf("store: append audit: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, prev); err != nil {
-		return nil, fmt.Errorf("store: audit head: %w", err)
+	if tx.Dialect() != Postgres {
+		if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, prev); err != nil {
+			return nil, fmt.Errorf("store: audit head: %w", err)
+		}
 	}
 	return seqs, nil
 }

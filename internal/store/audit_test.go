@@ -148,3 +148,30 @@ func TestListAuditFilters(t *testing.T) {
 		}
 	})
 }
+
+// A batch of entries larger than one INSERT takes is written in parts,
+// the head's hash with the last part (on PostgreSQL in the same
+// statement), and the chain holds across the parts and the next append.
+func TestAuditAppendsInParts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var es []store.AuditEntry
+		for i := range 901 {
+			es = append(es, store.AuditEntry{At: time.Now(), ActorName: "alice", Action: "test.batch", ObjectType: "thing",
+				ObjectID: fmt.Sprint(i), Outcome: "ok"})
+		}
+		if err := db.Tx(ctx, func(tx store.Tx) error {
+			seqs, err := store.AppendAudits(ctx, tx, chain, es)
+			if err == nil && (len(seqs) != 901 || seqs[0] != 1 || seqs[900] != 901) {
+				err = fmt.Errorf("sequence numbers %d…%d of %d", seqs[0], seqs[len(seqs)-1], len(seqs))
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		appendN(t, db, 1)
+		if brk, n, err := store.VerifyAudit(ctx, db.Read(), chain); err != nil || brk != nil || n != 902 {
+			t.Fatalf("break %+v, %d entries, %v", brk, n, err)
+		}
+	})
+}

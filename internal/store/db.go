@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,10 +34,12 @@ type Q interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// Tx is a write transaction that knows its dialect.
+// Tx is a write transaction that knows its dialect and notes what its
+// statements may have changed (txstate.go).
 type Tx struct {
 	*sql.Tx
 	dialect Dialect
+	st      *txState
 }
 
 // Dialect tells which database family the transaction runs on.
@@ -52,6 +55,7 @@ type DB struct {
 	// statements prepared once (stmtcache.go).
 	reader Q
 	cache  *stmtCache
+	count  *atomic.Int64 // round trips, on a Counted handle
 	// Path is the SQLite file, empty on PostgreSQL.
 	Path string
 }
@@ -238,18 +242,24 @@ type deferIndexKey struct{}
 // Until then the people queries (lists, searches, counts) do not see the
 // people written: use it only where nothing reads them meanwhile. Whatever
 // is left stale (a load cut short) is indexed by the next transaction
-// that is not deferred; Migrate runs one at every start.
+// that is not deferred and writes people, organizations or memberships
+// (txstate.go), by IndexPersons, and by Migrate at every start.
 func DeferPersonIndex(ctx context.Context) context.Context {
 	return context.WithValue(ctx, deferIndexKey{}, true)
 }
 
-// IndexPersons indexes every person left stale by deferred transactions,
-// in one transaction.
+// IndexPersons indexes every person left stale, in one transaction: by
+// deferred transactions, by a migration, or by a load cut short.
 func (db *DB) IndexPersons(ctx context.Context) error {
-	return db.Tx(context.WithValue(ctx, deferIndexKey{}, false), func(Tx) error { return nil })
+	return db.Tx(context.WithValue(ctx, deferIndexKey{}, false), func(tx Tx) error {
+		tx.markPeople()
+		return nil
+	})
 }
 
 func (db *DB) tx(ctx context.Context, fn func(tx Tx) error) (err error) {
+	st := &txState{count: db.count}
+	st.tick()
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
@@ -263,17 +273,19 @@ func (db *DB) tx(ctx context.Context, fn func(tx Tx) error) (err error) {
 			tx.Rollback()
 		}
 	}()
-	t := Tx{Tx: tx, dialect: db.dialect}
+	t := Tx{Tx: tx, dialect: db.dialect, st: st}
 	if err = fn(t); err != nil {
 		return err
 	}
 	// The people index follows what fn changed, in the same transaction,
-	// unless a bulk load put it off (DeferPersonIndex).
-	if deferred, _ := ctx.Value(deferIndexKey{}).(bool); !deferred {
+	// unless a bulk load put it off (DeferPersonIndex) or fn wrote nothing
+	// that marks people.
+	if deferred, _ := ctx.Value(deferIndexKey{}).(bool); !deferred && st.people {
 		if err = syncPersons(ctx, t); err != nil {
 			return err
 		}
 	}
+	st.tick()
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}

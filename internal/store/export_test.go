@@ -40,3 +40,12 @@ func PlanWalk(ctx context.Context, db Q, f PersonQuery) (string, error) {
 	}
 	return walk, nil
 }
+
+// MayMarkPeople is mayMarkPeople, for the tests of its cases.
+var MayMarkPeople = mayMarkPeople
+
+// PeopleTables are the tables whose writes mark people stale.
+var PeopleTables = peopleTables
+
+// IndexedColumns are the columns whose update marks people stale.
+var IndexedColumns = indexedColumns

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"gongjian/internal/authz"
 	"gongjian/internal/domain"
 )
 
@@ -30,22 +31,36 @@ func RemoveGrant(ctx context.Context, q Q, acc domain.AccountID, id int64) error
 
 // Grants lists an account's grants with their organization names.
 func Grants(ctx context.Context, q Q, acc domain.AccountID) ([]domain.Grant, error) {
-	rows, err := q.QueryContext(ctx, `SELECT g.id, g.account_id, g.role, COALESCE(g.org_id, 0), COALESCE(o.name, ''), g.created_at
+	grants, _, err := grantRows(ctx, q, acc)
+	return grants, err
+}
+
+// grantRows reads an account's grants, in order, and the reach of those
+// at an active organization (without what agreements add).
+func grantRows(ctx context.Context, q Q, acc domain.AccountID) ([]domain.Grant, []authz.Reach, error) {
+	rows, err := q.QueryContext(ctx, `SELECT g.id, g.account_id, g.role, COALESCE(g.org_id, 0), COALESCE(o.name, ''), g.created_at,
+		COALESCE(o.path, ''), COALESCE(o.side, ''), o.status = 'active'
 		FROM grants g LEFT JOIN orgs o ON o.id = g.org_id WHERE g.account_id = $1 ORDER BY g.id`, acc)
 	if err != nil {
-		return nil, fmt.Errorf("store: grants: %w", err)
+		return nil, nil, fmt.Errorf("store: grants: %w", err)
 	}
 	defer rows.Close()
-	var out []domain.Grant
+	var grants []domain.Grant
+	var reach []authz.Reach
 	for rows.Next() {
 		var g domain.Grant
-		if err := rows.Scan(&g.ID, &g.AccountID, &g.Role, &g.OrgID, &g.OrgName, &g.CreatedAt); err != nil {
-			return nil, fmt.Errorf("store: scan grant: %w", err)
+		var path, side string
+		var active sql.NullBool
+		if err := rows.Scan(&g.ID, &g.AccountID, &g.Role, &g.OrgID, &g.OrgName, &g.CreatedAt, &path, &side, &active); err != nil {
+			return nil, nil, fmt.Errorf("store: scan grant: %w", err)
 		}
 		g.CreatedAt = g.CreatedAt.UTC()
-		out = append(out, g)
+		grants = append(grants, g)
+		if active.Bool {
+			reach = append(reach, authz.Reach{Role: g.Role, OrgID: g.OrgID, Path: path, Side: domain.Side(side)})
+		}
 	}
-	return out, rows.Err()
+	return grants, reach, rows.Err()
 }
 
 func nullOrg(o domain.OrgID) sql.NullInt64 { return sql.NullInt64{Int64: int64(o), Valid: o != 0} }

@@ -387,11 +387,12 @@ func UpdateAttendance(ctx context.Context, q Q, a domain.Attendance) error {
 }
 
 // CheckinState is what a QR check-in needs to know before it is written,
-// read in one query: the scanning account's person, the meeting, and that
-// person's line (with the name; Line.Status empty when there is none).
+// read in one query: the scanning account's person, the meeting (all the
+// page after the scan shows), and that person's line (with the name;
+// Line.Status empty when there is none).
 type CheckinState struct {
 	Person  domain.PersonID
-	Meeting domain.Meeting // ID, OrgName, State, HeldOn, Topic
+	Meeting domain.Meeting
 	Line    domain.Attendance
 }
 
@@ -400,23 +401,17 @@ type CheckinState struct {
 func CheckinStateOf(ctx context.Context, q Q, acc domain.AccountID, id domain.MeetingID) (CheckinState, error) {
 	var st CheckinState
 	var person sql.NullInt64
-	var state string
 	var expected sql.NullBool
-	var status sql.NullString
-	var name sql.NullString
+	var name, status sql.NullString
 	var recorded sql.NullTime
-	err := q.QueryRowContext(ctx, `SELECT ac.person_id, p.name, m.id, o.name, m.state, m.held_on, m.topic, a.expected, a.status,
-		a.recorded_at FROM accounts ac LEFT JOIN persons p ON p.id = ac.person_id CROSS JOIN meetings m JOIN orgs o ON o.id = m.org_id
+	m, err := scanMeeting(q.QueryRowContext(ctx, `SELECT `+meetingCols+`, ac.person_id, p.name, a.expected, a.status, a.recorded_at
+		`+meetingFrom+` CROSS JOIN accounts ac LEFT JOIN persons p ON p.id = ac.person_id
 		LEFT JOIN meeting_attendance a ON a.meeting_id = m.id AND a.person_id = ac.person_id
-		WHERE ac.id = $1 AND m.id = $2`, acc, id).Scan(&person, &name, &st.Meeting.ID, &st.Meeting.OrgName, &state, &st.Meeting.HeldOn,
-		&st.Meeting.Topic, &expected, &status, &recorded)
-	if errors.Is(err, sql.ErrNoRows) {
-		return st, domain.ErrNotFound
-	}
+		WHERE ac.id = $1 AND m.id = $2`, acc, id), &person, &name, &expected, &status, &recorded)
 	if err != nil {
-		return st, fmt.Errorf("store: check-in state: %w", err)
+		return st, err
 	}
-	st.Person, st.Meeting.State = domain.PersonID(person.Int64), domain.MeetingState(state)
+	st.Person, st.Meeting = domain.PersonID(person.Int64), m
 	st.Line = domain.Attendance{MeetingID: id, PersonID: st.Person, Name: name.String, Expected: expected.Bool,
 		Status: domain.AttendanceStatus(status.String), RecordedAt: nullTime(recorded)}
 	return st, nil

@@ -91,7 +91,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	// A migration may mark people for the people index (00015 marks
 	// everyone); index them now rather than in the first user's request.
-	return db.Tx(ctx, func(Tx) error { return nil })
+	return db.IndexPersons(ctx)
 }
 
 // MigrationStatus lists every known migration and whether it is applied.

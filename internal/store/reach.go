@@ -15,25 +15,17 @@ import (
 // parameter, an agreement stops reaching at the first request after the
 // midnight that ends it.
 func Reach(ctx context.Context, q Q, acc domain.AccountID, today domain.Date) ([]authz.Reach, error) {
-	rows, err := q.QueryContext(ctx, `SELECT g.role, o.id, o.path, o.side FROM grants g JOIN orgs o ON o.id = g.org_id
-		WHERE g.account_id = $1 AND o.status = 'active' ORDER BY g.id`, acc)
+	_, reach, err := Access(ctx, q, acc, today)
+	return reach, err
+}
+
+// Access reads what an account's actor is built from: its grants (as
+// Grants) and where they reach on today (as Reach), the grants and their
+// organizations in one query, and one more per host-side grant.
+func Access(ctx context.Context, q Q, acc domain.AccountID, today domain.Date) ([]domain.Grant, []authz.Reach, error) {
+	grants, out, err := grantRows(ctx, q, acc)
 	if err != nil {
-		return nil, fmt.Errorf("store: reach: %w", err)
-	}
-	var out []authz.Reach
-	for rows.Next() {
-		var r authz.Reach
-		var side string
-		if err := rows.Scan(&r.Role, &r.OrgID, &r.Path, &side); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		r.Side = domain.Side(side)
-		out = append(out, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, g := range out {
 		if g.Side != domain.SideHost {
@@ -41,11 +33,11 @@ func Reach(ctx context.Context, q Q, acc domain.AccountID, today domain.Date) ([
 		}
 		covered, err := agreementReach(ctx, q, g, today)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, covered...)
 	}
-	return out, nil
+	return grants, out, nil
 }
 
 // agreementReach lists the mobile subtrees that in-force agreements give a

@@ -34,12 +34,12 @@ func CreateSession(ctx context.Context, q Q, s Session) error {
 	return nil
 }
 
-// SessionByHash finds a session by its token hash.
-func SessionByHash(ctx context.Context, q Q, hash []byte) (Session, error) {
+const sessionCols = `s.token_hash, s.account_id, s.created_at, s.last_seen_at, s.expires_at, s.mfa_ok, s.address, s.user_agent`
+
+func scanSession(row interface{ Scan(...any) error }, extra ...any) (Session, error) {
 	var s Session
-	err := q.QueryRowContext(ctx, `SELECT token_hash, account_id, created_at, last_seen_at, expires_at, mfa_ok, address, user_agent
-		FROM sessions WHERE token_hash = $1`, hash).Scan(&s.TokenHash, &s.AccountID, &s.CreatedAt, &s.LastSeenAt,
-		&s.ExpiresAt, &s.MFAOK, &s.Address, &s.UserAgent)
+	err := row.Scan(append([]any{&s.TokenHash, &s.AccountID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.MFAOK, &s.Address,
+		&s.UserAgent}, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, domain.ErrNotFound
 	}
@@ -48,6 +48,37 @@ func SessionByHash(ctx context.Context, q Q, hash []byte) (Session, error) {
 	}
 	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = s.CreatedAt.UTC(), s.LastSeenAt.UTC(), s.ExpiresAt.UTC()
 	return s, nil
+}
+
+// SessionByHash finds a session by its token hash.
+func SessionByHash(ctx context.Context, q Q, hash []byte) (Session, error) {
+	return scanSession(q.QueryRowContext(ctx, `SELECT `+sessionCols+` FROM sessions s WHERE s.token_hash = $1`, hash))
+}
+
+// SessionUse is what a request needs along with its session, read in
+// the same statement (one round trip, one snapshot): the access epoch at
+// that moment (decision 0007), the stored value of one setting, and the
+// account's unread notices (the badge beside the inbox).
+type SessionUse struct {
+	Session
+	Epoch      int64
+	Setting    string
+	HasSetting bool // false: the setting was never stored
+	Unread     int
+}
+
+// SessionUseByHash finds a session by its token hash with the access
+// epoch, the setting named key and the unread count.
+func SessionUseByHash(ctx context.Context, q Q, hash []byte, key string) (SessionUse, error) {
+	var u SessionUse
+	var setting sql.NullString
+	var err error
+	u.Session, err = scanSession(q.QueryRowContext(ctx, `SELECT `+sessionCols+`, (SELECT n FROM access_epoch WHERE id = 1),
+		(SELECT value FROM settings WHERE key = $2),
+		(SELECT COUNT(*) FROM notifications WHERE account_id = s.account_id AND read_at IS NULL)
+		FROM sessions s WHERE s.token_hash = $1`, hash, key), &u.Epoch, &setting, &u.Unread)
+	u.Setting, u.HasSetting = setting.String, setting.Valid
+	return u, err
 }
 
 // SessionTouch is a session's activity to record: its token hash and when
@@ -106,16 +137,15 @@ func DeleteAccountSessions(ctx context.Context, q Q, acc domain.AccountID, keep 
 
 // AccountSessions lists an account's sessions, newest first.
 func AccountSessions(ctx context.Context, q Q, acc domain.AccountID) ([]Session, error) {
-	rows, err := q.QueryContext(ctx, `SELECT token_hash, account_id, created_at, last_seen_at, expires_at, mfa_ok, address, user_agent
-		FROM sessions WHERE account_id = $1 ORDER BY created_at DESC`, acc)
+	rows, err := q.QueryContext(ctx, `SELECT `+sessionCols+` FROM sessions s WHERE s.account_id = $1 ORDER BY s.created_at DESC`, acc)
 	if err != nil {
 		return nil, fmt.Errorf("store: sessions: %w", err)
 	}
 	defer rows.Close()
 	var out []Session
 	for rows.Next() {
-		var s Session
-		if err := rows.Scan(&s.TokenHash, &s.AccountID, &s.CreatedAt, &s.LastSeenAt, &s.ExpiresAt, &s.MFAOK, &s.Address, &s.UserAgent); err != nil {
+		s, err := scanSession(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, s)

@@ -46,7 +46,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	unread, err := h.svc.UnreadCount(r.Context(), a)
+	unread, err := h.svc.UnreadFor(r.Context(), h.principal(r))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -89,7 +89,7 @@ func (h *Handler) readAll(w http.ResponseWriter, r *http.Request) {
 // unreadFor is the count beside the inbox in the navigation; a failure to
 // count shows none rather than failing the page.
 func (h *Handler) unreadFor(r *http.Request, p *service.Principal) int {
-	n, err := h.svc.UnreadCount(r.Context(), p.Actor)
+	n, err := h.svc.UnreadFor(r.Context(), p)
 	if err != nil {
 		h.log.Warn("web: unread count", "err", err)
 		return 0

@@ -40,6 +40,23 @@ func Each(t *testing.T, body func(t *testing.T, db *store.DB)) {
 	t.Run("postgres", func(t *testing.T) { body(t, Postgres(t)) })
 }
 
+// EachPair is Each with two handles on the same database, as two servers
+// (or a server and the command line) would have: what one writes, the
+// other must see.
+func EachPair(t *testing.T, body func(t *testing.T, a, b *store.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		a := SQLite(t)
+		body(t, a, open(t, "sqlite:"+a.Path))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dsn, ok := NewPGSchema(t)
+		if ok {
+			body(t, open(t, dsn), open(t, dsn))
+		}
+	})
+}
+
 // SQLite opens a migrated database in a temporary file.
 func SQLite(tb testing.TB) *store.DB {
 	tb.Helper()
