@@ -26,11 +26,13 @@
 // while before the meeting. After the scanning it prints what the write
 // pool did: waits for a connection, and connections closed and opened
 // again for want of an idle slot (the PostgreSQL stall of decision 0013),
-// and how many round trips the server made to the database per check-in
-// (store.DB.Counted: statements, begins and commits).
+// how many round trips the server made to the database per check-in
+// (store.DB.Counted: statements, begins and commits), and the CPU time of
+// this process and of a local PostgreSQL's server processes.
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -47,6 +49,8 @@ import (
 	"regexp"
 	"runtime/pprof"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -160,7 +164,7 @@ func run(ctx context.Context, dsn string, members, scanners int, pace, aged time
 	if cpuProfile != nil {
 		pprof.StartCPUProfile(cpuProfile)
 	}
-	before, tripsBefore := db.Stats(), trips.Load()
+	before, tripsBefore, cpuBefore := db.Stats(), trips.Load(), cpuSeconds(ctx, db)
 	opens, confirms, took, err := scan(base, phones, scanners, pace, func() string { return code.Load().(string) })
 	pprof.StopCPUProfile()
 	if err != nil {
@@ -170,6 +174,7 @@ func run(ctx context.Context, dsn string, members, scanners int, pace, aged time
 		float64(len(confirms))/took.Seconds())
 	report("GET  /checkin/{code} (the page after the scan)", opens)
 	poolReport(before, db.Stats())
+	cpuReport(cpuBefore, cpuSeconds(ctx, db))
 	fmt.Printf("database round trips during the scanning: %d, %.2f per check-in (page and check-in, with the batched writes)\n",
 		trips.Load()-tripsBefore, float64(trips.Load()-tripsBefore)/float64(len(confirms)))
 	report("POST /checkin/{code} (the check-in)", confirms)
@@ -346,6 +351,58 @@ func report(what string, d []time.Duration) {
 		return d[min(len(d)-1, int(p*float64(len(d))))].Round(100 * time.Microsecond)
 	}
 	fmt.Printf("%s: p50 %s, p95 %s, p99 %s, max %s\n", what, at(.50), at(.95), at(.99), d[len(d)-1].Round(100*time.Microsecond))
+}
+
+// cpuSeconds is the CPU time used so far by this process and, when the
+// database is a local PostgreSQL, by its server processes for this
+// database (from /proc; -1 when unreadable).
+func cpuSeconds(ctx context.Context, db *store.DB) [2]float64 {
+	out := [2]float64{procCPU(os.Getpid()), -1}
+	if db.Dialect() != store.Postgres {
+		return out
+	}
+	rows, err := db.Read().QueryContext(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
+	if err != nil {
+		return out
+	}
+	defer rows.Close()
+	out[1] = 0
+	for rows.Next() {
+		var pid int
+		if rows.Scan(&pid) != nil || procCPU(pid) < 0 {
+			out[1] = -1
+			return out
+		}
+		out[1] += procCPU(pid)
+	}
+	return out
+}
+
+// procCPU reads a process's user and system CPU seconds from /proc, -1
+// when it cannot.
+func procCPU(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	user, _ := strconv.ParseFloat(f[11], 64)
+	sys, _ := strconv.ParseFloat(f[12], 64)
+	return (user + sys) / 100 // USER_HZ is 100 on Linux
+}
+
+func cpuReport(a, b [2]float64) {
+	if a[0] < 0 || b[0] < 0 {
+		return
+	}
+	fmt.Printf("CPU during the scanning: this process (server and clients) %.1f s", b[0]-a[0])
+	if a[1] >= 0 && b[1] >= 0 {
+		fmt.Printf(", PostgreSQL's server processes for the database %.1f s", b[1]-a[1])
+	}
+	fmt.Println()
 }
 
 // poolReport prints what the write pool did during the scanning: waits for
