@@ -47,6 +47,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -80,6 +81,9 @@ func main() {
 	aged := flag.Duration("aged", 0, "how long before the scanning the members signed in: over a minute, each\n"+
 		"member's first request records the session's activity, as at a real meeting (0: just now)")
 	flag.Parse()
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400) // as `gongjian serve` runs (internal/cli, serveGCPercent)
+	}
 	if *profile != "" {
 		f, err := os.Create(*profile)
 		if err != nil {
@@ -236,9 +240,13 @@ type phone struct {
 
 var csrfRE = regexp.MustCompile(`<meta name="csrf-token" content="([^"]*)">`)
 
+// newPhone gives each phone its own connection, as a real phone keeps
+// one between the page and the check-in: sharing the default transport
+// (two idle connections for everyone) made most requests dial anew.
 func newPhone() *phone {
 	jar, _ := cookiejar.New(nil)
-	return &phone{c: &http.Client{Jar: jar, Timeout: time.Minute,
+	tr := &http.Transport{MaxIdleConnsPerHost: 1, IdleConnTimeout: time.Minute}
+	return &phone{c: &http.Client{Jar: jar, Timeout: time.Minute, Transport: tr,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
