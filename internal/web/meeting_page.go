@@ -50,12 +50,17 @@ type lineRow struct {
 	Twin bool
 }
 
-// Who is the line's name, with the end of the ID number for a twin.
+// Who is the line's name, with the end of the ID number for a twin (the
+// record's number when no ID number is on file).
 func (l lineRow) Who() string {
-	if l.Twin && l.IDTail != "" {
+	switch {
+	case !l.Twin:
+		return l.Name
+	case l.IDTail != "":
 		return l.Name + " …" + l.IDTail
+	default:
+		return l.Name + " #" + strconv.FormatInt(int64(l.PersonID), 10)
 	}
-	return l.Name
 }
 
 // Field names the line's form field, "status_12".

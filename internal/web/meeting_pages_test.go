@@ -187,16 +187,16 @@ func TestMonthGrid(t *testing.T) {
 	}
 }
 
-// Two lines of one name show the ends of their masked ID numbers; a name
-// of its own does not.
+// Two lines of one name show the ends of their masked ID numbers (or the
+// record's number when none is on file); a name of its own does not.
 func TestSheetTwins(t *testing.T) {
 	rows := lineRows([]domain.Attendance{{Name: "张伟", IDTail: "123X"}, {Name: "单雄信", IDTail: "0021"}, {Name: "张伟", IDTail: "4567"},
-		{Name: "王芳"}, {Name: "王芳"}})
+		{Name: "王芳", PersonID: 8}, {Name: "王芳", PersonID: 9, IDTail: "0042"}, {Name: "李四"}})
 	var got []string
 	for _, r := range rows {
 		got = append(got, r.Who())
 	}
-	if want := "张伟 …123X,单雄信,张伟 …4567,王芳,王芳"; strings.Join(got, ",") != want {
+	if want := "张伟 …123X,单雄信,张伟 …4567,王芳 #8,王芳 …0042,李四"; strings.Join(got, ",") != want {
 		t.Errorf("got %s, want %s", strings.Join(got, ","), want)
 	}
 }
