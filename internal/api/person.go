@@ -123,8 +123,7 @@ func (h *Handler) respondPeople(w http.ResponseWriter, r *http.Request, c *Calle
 		h.Fail(w, r, c.L, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, personList{People: toSummaries(page.People), Total: page.Total, TotalCapped: page.TotalCapped,
-		Next: encodeCursor(page.Next)})
+	writePersonList(w, page.People, page.Total, page.TotalCapped, encodeCursor(page.Next))
 }
 
 func (h *Handler) respondPerson(w http.ResponseWriter, r *http.Request, c *Caller, id domain.PersonID, status int) {

@@ -51,41 +51,6 @@ type personDTO struct {
 	Version         int64          `json:"version"`
 }
 
-// personSummaryDTO is a person in a list: the fields a list shows, a
-// subset of personDTO's; the whole record is GET /people/{id} (decision
-// 0018).
-type personSummaryDTO struct {
-	ID           int64             `json:"id"`
-	Name         string            `json:"name"`
-	Pinyin       string            `json:"pinyin"`
-	Initials     string            `json:"initials"`
-	Gender       int               `json:"gender"`
-	IDNumber     string            `json:"id_number,omitempty"` // masked
-	Phone        string            `json:"phone,omitempty"`     // masked
-	CityCode     string            `json:"city_code,omitempty"`
-	DistrictCode string            `json:"district_code,omitempty"`
-	Employer     string            `json:"employer,omitempty"`
-	Industry     string            `json:"industry,omitempty"`
-	Origin       orgRefDTO         `json:"origin"`
-	Membership   *memberSummaryDTO `json:"membership,omitempty"` // absent: not a member
-	Version      int64             `json:"version"`
-}
-
-type memberSummaryDTO struct {
-	Status string     `json:"status"`
-	Home   orgRefDTO  `json:"home"`
-	Mobile *orgRefDTO `json:"mobile,omitempty"` // absent: not placed
-}
-
-type personList struct {
-	People []personSummaryDTO `json:"people"`
-	Total  int                `json:"total"`
-	// TotalCapped: total is a lower bound (a search by text, employer
-	// or industry is counted with bounded work, up to 1,000).
-	TotalCapped bool   `json:"total_capped,omitempty"`
-	Next        string `json:"next,omitempty"` // the cursor of the next page; absent on the last
-}
-
 type revealDTO struct {
 	Field string `json:"field"`
 	Value string `json:"value"` // "" when none is recorded
@@ -106,23 +71,6 @@ func toPerson(p domain.Person) personDTO {
 			md.Mobile = &orgRefDTO{ID: int64(m.MobileOrgID), Name: m.MobileOrgName}
 		}
 		out.Membership = md
-	}
-	return out
-}
-
-func toSummaries(list []domain.Person) []personSummaryDTO {
-	out := make([]personSummaryDTO, len(list))
-	for i, p := range list {
-		out[i] = personSummaryDTO{ID: int64(p.ID), Name: p.Name, Pinyin: p.Pinyin, Initials: p.Initials, Gender: p.Gender,
-			IDNumber: string(p.IDNumber), Phone: string(p.Phone), CityCode: p.CityCode, DistrictCode: p.DistrictCode,
-			Employer: p.Employer, Industry: p.Industry, Origin: orgRefDTO{ID: int64(p.OriginOrgID), Name: p.OriginOrgName},
-			Version: p.Version}
-		if m := p.Membership; m != nil {
-			out[i].Membership = &memberSummaryDTO{Status: string(m.Status), Home: orgRefDTO{ID: int64(m.HomeOrgID), Name: m.HomeOrgName}}
-			if m.MobileOrgID != 0 {
-				out[i].Membership.Mobile = &orgRefDTO{ID: int64(m.MobileOrgID), Name: m.MobileOrgName}
-			}
-		}
 	}
 	return out
 }

@@ -75,6 +75,7 @@ func (s *Service) searchPersons(ctx context.Context, a *authz.Actor, f PersonSea
 		return page, err
 	}
 	page.Total, page.TotalCapped = total, capped
+	page.People = make([]domain.Person, 0, len(rows))
 	for _, r := range rows {
 		page.People = append(page.People, r.Person)
 	}

@@ -211,9 +211,17 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	pool.SetMaxOpenConns(pgConns)
 	pool.SetMaxIdleConns(pgConns)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	if err := pool.PingContext(ctx); err != nil {
+	var encoding string
+	if err := pool.QueryRowContext(ctx, `SHOW server_encoding`).Scan(&encoding); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("store: cannot reach PostgreSQL at %s:%d: %w", cfg.Host, cfg.Port, err)
+	}
+	// Names are Chinese, and a list's packed rows measure texts in UTF-8
+	// bytes (person_summary.go).
+	if encoding != "UTF8" {
+		pool.Close()
+		return nil, fmt.Errorf("store: the PostgreSQL database uses the %s encoding; gongjian needs UTF8 (CREATE DATABASE … ENCODING 'UTF8')",
+			encoding)
 	}
 	return &DB{dialect: Postgres, read: pool, write: pool, reader: pool}, nil
 }

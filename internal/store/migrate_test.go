@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -145,4 +146,30 @@ func TestVersionsDoNotWaitForWritersOrTheMigrationLock(t *testing.T) {
 			t.Fatalf("versions %d/%d %v while a writer held the lock", cur, known, err)
 		}
 	})
+}
+
+// A PostgreSQL database in another encoding than UTF8 is refused when it
+// is opened, with the encoding named (list rows measure texts in UTF-8
+// bytes, and names are Chinese).
+func TestOpenRefusesANonUTF8PostgresDatabase(t *testing.T) {
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", storetest.PGURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := "gongjian_ascii_" + strings.ReplaceAll(time.Now().Format("150405.000000"), ".", "")
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name+` ENCODING 'SQL_ASCII' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'`); err != nil {
+		t.Fatal(err)
+	}
+	defer admin.ExecContext(ctx, `DROP DATABASE `+name)
+	u := strings.Replace(storetest.PGURL(), "/postgres?", "/"+name+"?", 1)
+	db, err := store.Open(ctx, u)
+	if err == nil {
+		db.Close()
+		t.Fatal("a SQL_ASCII database opened")
+	}
+	if !strings.Contains(err.Error(), "SQL_ASCII") || !strings.Contains(err.Error(), "UTF8") {
+		t.Fatalf("error %q should name both encodings", err)
+	}
 }

@@ -140,9 +140,10 @@ func ListOrgs(ctx context.Context, q Q, f OrgQuery) ([]domain.Org, error) {
 	return out, rows.Err()
 }
 
-func escapeLike(s string) string {
-	return strings.NewReplacer("%", "", "_", "").Replace(s)
-}
+// likeWildcards drops LIKE's wildcards from a text matched literally.
+var likeWildcards = strings.NewReplacer("%", "", "_", "")
+
+func escapeLike(s string) string { return likeWildcards.Replace(s) }
 
 // UpdateOrg writes the editable fields of an organization if its version
 // is still o.Version.

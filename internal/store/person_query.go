@@ -429,9 +429,12 @@ func listKeys(ctx context.Context, db Q, f PersonQuery, keys string, args []any)
 // the access epoch, and their names from the cache; the whole record or,
 // with f.Summary, the list's fields.
 func listNamed(ctx context.Context, db Q, f PersonQuery, keys string, args []any) ([]PersonRow, error) {
-	cols, scan := personColsBare, scanPersonThen
+	var epoch int64
+	cols, scan := personColsBare, func(row interface{ Scan(...any) error }, p *PersonRow) error {
+		return scanPersonThen(row, p, &epoch)
+	}
 	if f.Summary {
-		cols, scan = personSummaryCols, scanPersonSummary
+		cols, scan = personSummaryCols, newSummaryScanner(personPage(f), &epoch).scan
 	}
 	rows, err := db.QueryContext(ctx, `SELECT `+cols+`, (SELECT n FROM access_epoch WHERE id = 1) FROM (`+keys+`) sel
 		JOIN persons p ON p.id = sel.person_id`+personJoinsBare+` ORDER BY sel.sort_key, sel.person_id`, args...)
@@ -440,10 +443,9 @@ func listNamed(ctx context.Context, db Q, f PersonQuery, keys string, args []any
 	}
 	defer rows.Close()
 	out := make([]PersonRow, 0, personPage(f))
-	var epoch int64
 	for rows.Next() {
 		out = append(out, PersonRow{})
-		if err := scan(rows, &out[len(out)-1], &epoch); err != nil {
+		if err := scan(rows, &out[len(out)-1]); err != nil {
 			return nil, err
 		}
 	}

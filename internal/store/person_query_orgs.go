@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
@@ -107,30 +106,3 @@ var (
 	personJoinsBare = `
 	LEFT JOIN memberships m ON m.person_id = p.id`
 )
-
-// personSummaryCols are the fields a list of people shows (PersonQuery.
-// Summary), with personJoinsBare: the names of the organizations come
-// from OrgNames, and no sealed value, date or timestamp is read.
-const personSummaryCols = `p.id, p.name, p.pinyin, p.initials, p.sort_key, p.gender, p.id_masked, p.phone_masked, p.city_code,
-	p.district_code, p.employer, p.industry, p.origin_org_id, p.version, m.status, COALESCE(m.home_org_id, 0),
-	COALESCE(m.mobile_org_id, 0)`
-
-// scanPersonSummary scans personSummaryCols into p, and the columns after
-// them into more.
-func scanPersonSummary(row interface{ Scan(...any) error }, p *PersonRow, more ...any) error {
-	var idMasked, phoneMasked string
-	var status sql.NullString
-	var homeID, mobileID int64
-	err := row.Scan(append([]any{&p.ID, &p.Name, &p.Pinyin, &p.Initials, &p.SortKey, &p.Gender, &idMasked, &phoneMasked,
-		&p.CityCode, &p.DistrictCode, &p.Employer, &p.Industry, &p.OriginOrgID, &p.Version, &status, &homeID, &mobileID},
-		more...)...)
-	if err != nil {
-		return fmt.Errorf("store: scan person: %w", err)
-	}
-	p.IDNumber, p.Phone = domain.Masked(idMasked), domain.Masked(phoneMasked)
-	if status.Valid {
-		p.Membership = &domain.Membership{Status: domain.MemberStatus(status.String), HomeOrgID: domain.OrgID(homeID),
-			MobileOrgID: domain.OrgID(mobileID)}
-	}
-	return nil
-}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 
 	"gongjian/internal/authz"
@@ -75,6 +76,18 @@ func TestListPersonsSummary(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		w := buildQueryWorld(t, db, rand.New(rand.NewPCG(7, 11)))
+		// Texts that look like the packed row's own lengths and
+		// separators, characters beyond the BMP, an empty employer.
+		if err := db.Tx(ctx, func(tx store.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE persons SET name = name || $1, employer = $2
+				WHERE id IN (SELECT id FROM persons ORDER BY id LIMIT 7)`, ":1,2𠮷", "9:a,b:c\x1f𠮷\n0:")
+			if err == nil {
+				_, err = tx.ExecContext(ctx, `UPDATE persons SET employer = '' WHERE id IN (SELECT id FROM persons ORDER BY id DESC LIMIT 7)`)
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 		scope := authz.OrgFilter{Prefixes: []string{w.orgs["C"].Path}}
 		for _, q := range []store.PersonQuery{
 			{Scope: scope, Limit: 20},
@@ -94,8 +107,11 @@ func TestListPersonsSummary(t *testing.T) {
 			if len(whole) == 0 || len(short) != len(whole) {
 				t.Fatalf("%+v: %d summary rows, %d whole", q, len(short), len(whole))
 			}
-			members := 0
+			members, odd := 0, 0
 			for i, p := range whole {
+				if strings.Contains(p.Name, "𠮷") {
+					odd++
+				}
 				want := store.PersonRow{SortKey: p.SortKey, Person: domain.Person{ID: p.ID, Name: p.Name, Pinyin: p.Pinyin,
 					Initials: p.Initials, Gender: p.Gender, IDNumber: p.IDNumber, Phone: p.Phone, CityCode: p.CityCode,
 					DistrictCode: p.DistrictCode, Employer: p.Employer, Industry: p.Industry, OriginOrgID: p.OriginOrgID,
@@ -108,6 +124,9 @@ func TestListPersonsSummary(t *testing.T) {
 				if !reflect.DeepEqual(short[i], want) {
 					t.Errorf("%+v row %d:\n got %+v\nwant %+v", q, i, short[i], want)
 				}
+			}
+			if q.Name == "" && odd == 0 {
+				t.Fatalf("%+v: the page should hold a name with the packed form's separators", q)
 			}
 			if members == 0 || whole[0].OriginOrgName == "" {
 				t.Fatalf("%+v: the world should list members with named organizations", q)

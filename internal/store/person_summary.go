@@ -1,0 +1,125 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gongjian/internal/domain"
+)
+
+// A list of people reads the fields a list shows (PersonQuery.Summary,
+// decision 0018) as one packed text per row rather than seventeen
+// columns: each column the driver hands over costs a type check, a copy,
+// a conversion and, in the pure-Go SQLite, two mutex calls, and that was
+// a fifth of a list page's CPU (measured at 200,000 people, decision 0007
+// "session 6"). The integers come first, each followed by a comma; each
+// text is its length in bytes, a colon and the text, so any byte may
+// appear in a name or an employer. concat and octet_length mean the same
+// on SQLite and on PostgreSQL (whose database must be UTF8: Open checks).
+var (
+	summaryInts  = []string{"p.id", "p.gender", "p.origin_org_id", "p.version", "COALESCE(m.home_org_id, 0)", "COALESCE(m.mobile_org_id, 0)"}
+	summaryTexts = []string{"p.name", "p.pinyin", "p.initials", "p.sort_key", "p.id_masked", "p.phone_masked", "p.city_code",
+		"p.district_code", "p.employer", "p.industry", "COALESCE(m.status, '')"}
+	personSummaryCols = packedCols(summaryInts, summaryTexts)
+)
+
+// packedCols is the SQL of one text holding ints and texts in the packed
+// form; every expression must be NOT NULL (concat skips a NULL, which
+// would shift every field after it).
+func packedCols(ints, texts []string) string {
+	parts := make([]string, 0, 2*len(ints)+3*len(texts))
+	for _, c := range ints {
+		parts = append(parts, c, "','")
+	}
+	for _, c := range texts {
+		parts = append(parts, "octet_length("+c+")", "':'", c)
+	}
+	return "concat(" + strings.Join(parts, ", ") + ")"
+}
+
+// packed reads the fields of one packed text in order; the first fault
+// sticks and the rest read as zero.
+type packed struct {
+	s   string
+	err error
+}
+
+func (r *packed) fail() {
+	if r.err == nil {
+		r.err = fmt.Errorf("store: malformed list row (%d bytes unread)", len(r.s))
+	}
+	r.s = ""
+}
+
+func (r *packed) upTo(sep byte) int64 {
+	i := strings.IndexByte(r.s, sep)
+	if i < 0 {
+		r.fail()
+		return 0
+	}
+	n, err := strconv.ParseInt(r.s[:i], 10, 64)
+	if err != nil {
+		r.fail()
+		return 0
+	}
+	r.s = r.s[i+1:]
+	return n
+}
+
+func (r *packed) int() int64 { return r.upTo(',') }
+
+func (r *packed) text() string {
+	n := r.upTo(':')
+	if n < 0 || n > int64(len(r.s)) {
+		r.fail()
+		return ""
+	}
+	t := r.s[:n]
+	r.s = r.s[n:]
+	return t
+}
+
+// summaryScanner reads rows of personSummaryCols, then the columns in
+// more, and hands out the memberships of a page from one slab.
+type summaryScanner struct {
+	text    string
+	dest    []any
+	members []domain.Membership
+}
+
+func newSummaryScanner(page int, more ...any) *summaryScanner {
+	s := &summaryScanner{members: make([]domain.Membership, 0, page)}
+	s.dest = append([]any{&s.text}, more...)
+	return s
+}
+
+// scan reads the current row into p.
+func (s *summaryScanner) scan(row interface{ Scan(...any) error }, p *PersonRow) error {
+	if err := row.Scan(s.dest...); err != nil {
+		return fmt.Errorf("store: scan person: %w", err)
+	}
+	return s.unpack(s.text, p)
+}
+
+// unpack sets p from one packed text; the strings share its memory.
+func (s *summaryScanner) unpack(text string, p *PersonRow) error {
+	r := packed{s: text}
+	p.ID, p.Gender, p.OriginOrgID, p.Version = domain.PersonID(r.int()), int(r.int()), domain.OrgID(r.int()), r.int()
+	home, mobile := domain.OrgID(r.int()), domain.OrgID(r.int())
+	p.Name, p.Pinyin, p.Initials, p.SortKey = r.text(), r.text(), r.text(), r.text()
+	p.IDNumber, p.Phone = domain.Masked(r.text()), domain.Masked(r.text())
+	p.CityCode, p.DistrictCode, p.Employer, p.Industry = r.text(), r.text(), r.text(), r.text()
+	status := r.text()
+	if r.err == nil && r.s != "" {
+		r.fail()
+	}
+	if r.err != nil {
+		return r.err
+	}
+	if status != "" {
+		s.members = append(s.members, domain.Membership{Status: domain.MemberStatus(status), HomeOrgID: home, MobileOrgID: mobile})
+		p.Membership = &s.members[len(s.members)-1]
+	}
+	return nil
+}
