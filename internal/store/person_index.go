@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"gongjian/internal/domain"
 	"maps"
 	"slices"
 	"strconv"
@@ -32,6 +33,7 @@ type staleRow struct {
 	name, pinyin, initials string
 	sortKey, city, status  string
 	origin, home, mobile   sql.NullString // organization paths
+	summary                string         // the list's fields, packed (person_summary.go)
 }
 
 // countKey is a row of person_city_counts (and, without the city, of
@@ -109,7 +111,7 @@ func unindexStale(ctx context.Context, tx Tx, delta map[countKey]int64, terms ma
 	if err != nil {
 		return err
 	}
-	for _, table := range []string{"person_reach", "person_terms"} {
+	for _, table := range []string{"person_reach", "person_terms", "person_summaries"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE person_id IN (SELECT person_id FROM person_stale)`); err != nil {
 			return fmt.Errorf("store: person index: %w", err)
 		}
@@ -136,7 +138,8 @@ func eachCount(ctx context.Context, tx Tx, query string, scan func(*sql.Rows) er
 // the paths of the origin, home and mobile organizations.
 const (
 	indexSourceCols = `p.id, p.name, p.pinyin, p.initials, p.sort_key, p.city_code, COALESCE(m.status, ''),
-		oo.path, ho.path, mo.path`
+		oo.path, ho.path, mo.path, p.gender, p.origin_org_id, p.version, COALESCE(m.home_org_id, 0),
+		COALESCE(m.mobile_org_id, 0), p.id_masked, p.phone_masked, p.district_code, p.employer, p.industry`
 	indexSourceJoins = ` JOIN orgs oo ON oo.id = p.origin_org_id
 		LEFT JOIN memberships m ON m.person_id = p.id
 		LEFT JOIN orgs ho ON ho.id = m.home_org_id
@@ -146,7 +149,15 @@ const (
 // scanIndexSource reads one row of indexSourceCols.
 func scanIndexSource(rows *sql.Rows) (staleRow, error) {
 	var r staleRow
-	err := rows.Scan(&r.id, &r.name, &r.pinyin, &r.initials, &r.sortKey, &r.city, &r.status, &r.origin, &r.home, &r.mobile)
+	var p PersonRow
+	var home, mobile domain.OrgID
+	err := rows.Scan(&r.id, &r.name, &r.pinyin, &r.initials, &r.sortKey, &r.city, &r.status, &r.origin, &r.home, &r.mobile,
+		&p.Gender, &p.OriginOrgID, &p.Version, &home, &mobile, &p.IDNumber, &p.Phone, &p.DistrictCode, &p.Employer, &p.Industry)
+	p.ID, p.Name, p.Pinyin, p.Initials, p.SortKey, p.CityCode = domain.PersonID(r.id), r.name, r.pinyin, r.initials, r.sortKey, r.city
+	if r.status != "" {
+		p.Membership = &domain.Membership{Status: domain.MemberStatus(r.status), HomeOrgID: home, MobileOrgID: mobile}
+	}
+	r.summary = packSummary(&p)
 	return r, err
 }
 
@@ -154,6 +165,7 @@ func scanIndexSource(rows *sql.Rows) (staleRow, error) {
 type indexed struct {
 	id                    int64
 	sortKey, status, city string
+	summary               string
 }
 
 // indexStale writes the reach and term rows of the stale people that
@@ -187,7 +199,8 @@ func indexStale(ctx context.Context, tx Tx, bulk bool, delta map[countKey]int64,
 			return fmt.Errorf("store: person index: %w", err)
 		}
 		i := int32(len(people))
-		people = append(people, indexed{id: r.id, sortKey: r.sortKey, status: intern(r.status), city: intern(r.city)})
+		people = append(people, indexed{id: r.id, sortKey: r.sortKey, status: intern(r.status), city: intern(r.city),
+			summary: r.summary})
 		delta[countKey{0, r.status, r.city}]++
 		for _, org := range reachOf(r.origin, r.home, r.mobile) {
 			reach[org] = append(reach[org], i)
@@ -240,6 +253,14 @@ func indexStale(ctx context.Context, tx Tx, bulk bool, delta map[countKey]int64,
 	if err := w.close(); err != nil {
 		return err
 	}
+	slices.SortFunc(people, func(a, b indexed) int { return compareInt(a.id, b.id) })
+	w = newIndexWriter(ctx, tx, "person_summaries (person_id, summary)", 2)
+	for _, p := range people {
+		w.add(p.id, p.summary)
+	}
+	if err := w.close(); err != nil {
+		return err
+	}
 	for _, ddl := range rebuild {
 		if _, err := tx.ExecContext(ctx, ddl); err != nil {
 			return fmt.Errorf("store: person index: rebuild %q: %w", ddl, err)
@@ -264,7 +285,7 @@ func analyzePeople(ctx context.Context, tx Tx) error {
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `ANALYZE persons, memberships, person_reach, person_terms, person_counts, person_city_counts,
-		person_term_counts`)
+		person_term_counts, person_summaries`)
 	if err != nil {
 		return fmt.Errorf("store: person index: analyze: %w", err)
 	}

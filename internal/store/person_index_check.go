@@ -9,7 +9,7 @@ import (
 )
 
 // CheckPersonIndex compares the people index with what the base tables
-// say it should hold, recomputed from scratch: every reach and term row,
+// say it should hold, recomputed from scratch: every reach, term and summary row,
 // every count by organization, status and city, every term count, and an
 // empty person_stale. It returns an error naming the first differences;
 // nil when the index is exact. Tests run it after every test body
@@ -33,8 +33,10 @@ func CheckPersonIndex(ctx context.Context, q Q) error {
 		return fmt.Errorf("store: check person index: %w", err)
 	}
 	rows.Close()
-	want := map[string]map[string]int64{"reach": {}, "terms": {}, "counts": {}, "city": {}, "term_counts": {}, "stale": {}}
+	want := map[string]map[string]int64{"reach": {}, "terms": {}, "counts": {}, "city": {}, "term_counts": {}, "stale": {},
+		"summaries": {}}
 	for _, r := range people {
+		want["summaries"][indexKey(r.id, r.summary)]++
 		want["counts"][indexKey(0, r.status)]++
 		want["city"][indexKey(0, r.status, r.city)]++
 		for _, org := range reachOf(r.origin, r.home, r.mobile) {
@@ -55,6 +57,7 @@ func CheckPersonIndex(ctx context.Context, q Q) error {
 		"city":        `SELECT org_id, status, city_code, n FROM person_city_counts WHERE n <> 0`,
 		"term_counts": `SELECT term, n FROM person_term_counts WHERE n <> 0`,
 		"stale":       `SELECT person_id, 1 FROM person_stale`,
+		"summaries":   `SELECT person_id, summary, 1 FROM person_summaries`,
 	} {
 		if got[name], err = readKeyed(ctx, q, query); err != nil {
 			return fmt.Errorf("store: check person index: %s: %w", name, err)

@@ -35,7 +35,7 @@ type PersonQuery struct {
 	// Names, when set, gives a list's organization names from that cache
 	// instead of three joins per row.
 	Names *OrgNames
-	// Summary reads only the fields a list shows (personSummaryCols): a
+	// Summary reads only the fields a list shows (person_summaries): a
 	// list page is mostly the reading of its rows' columns, and a row of
 	// the whole record has 45 (with Names set; ignored without).
 	Summary bool
@@ -430,14 +430,14 @@ func listKeys(ctx context.Context, db Q, f PersonQuery, keys string, args []any)
 // with f.Summary, the list's fields.
 func listNamed(ctx context.Context, db Q, f PersonQuery, keys string, args []any) ([]PersonRow, error) {
 	var epoch int64
-	cols, scan := personColsBare, func(row interface{ Scan(...any) error }, p *PersonRow) error {
-		return scanPersonThen(row, p, &epoch)
-	}
+	cols, from, scan := personColsBare, ` JOIN persons p ON p.id = sel.person_id`+personJoinsBare,
+		func(row interface{ Scan(...any) error }, p *PersonRow) error { return scanPersonThen(row, p, &epoch) }
 	if f.Summary {
-		cols, scan = personSummaryCols, newSummaryScanner(personPage(f), &epoch).scan
+		cols, from = "s.summary", " JOIN person_summaries s ON s.person_id = sel.person_id"
+		scan = newSummaryScanner(personPage(f), &epoch).scan
 	}
 	rows, err := db.QueryContext(ctx, `SELECT `+cols+`, (SELECT n FROM access_epoch WHERE id = 1) FROM (`+keys+`) sel
-		JOIN persons p ON p.id = sel.person_id`+personJoinsBare+` ORDER BY sel.sort_key, sel.person_id`, args...)
+		`+from+` ORDER BY sel.sort_key, sel.person_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list persons: %w", err)
 	}

@@ -89,56 +89,78 @@ func TestListPersonsSummary(t *testing.T) {
 			t.Fatal(err)
 		}
 		scope := authz.OrgFilter{Prefixes: []string{w.orgs["C"].Path}}
-		for _, q := range []store.PersonQuery{
-			{Scope: scope, Limit: 20},
-			{Scope: scope, Limit: 20, Status: domain.StatusFull},
-			{Scope: scope, Limit: 20, Name: "张"},
-		} {
-			q.Names = store.NewOrgNames()
-			whole, _, _, err := store.ListCountPersons(ctx, db.Read(), q, 1000)
-			if err != nil {
-				t.Fatal(err)
+		compareSummaries(t, db, scope)
+		// Every list field changed by plain SQL (as another program
+		// would): the summaries follow at the commit.
+		if err := db.Tx(ctx, func(tx store.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE persons SET gender = 3 - gender, id_masked = '1*', phone_masked = '2*',
+				district_code = '320101', industry = 'F', version = version + 5 WHERE id % 3 = 0`)
+			if err == nil {
+				_, err = tx.ExecContext(ctx, `UPDATE memberships SET status = 'probationary' WHERE person_id % 2 = 0`)
 			}
-			q.Summary = true
-			short, _, _, err := store.ListCountPersons(ctx, db.Read(), q, 1000)
-			if err != nil {
-				t.Fatal(err)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		compareSummaries(t, db, scope)
+	})
+}
+
+// compareSummaries checks that summary rows are the whole records' list
+// fields, in the same order, nothing else filled, on every path (first
+// page, counted short walk, later page).
+func compareSummaries(t *testing.T, db *store.DB, scope authz.OrgFilter) {
+	t.Helper()
+	ctx := context.Background()
+	for _, q := range []store.PersonQuery{
+		{Scope: scope, Limit: 20},
+		{Scope: scope, Limit: 20, Status: domain.StatusFull},
+		{Scope: scope, Limit: 20, Name: "张"},
+	} {
+		q.Names = store.NewOrgNames()
+		whole, _, _, err := store.ListCountPersons(ctx, db.Read(), q, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.Summary = true
+		short, _, _, err := store.ListCountPersons(ctx, db.Read(), q, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(whole) == 0 || len(short) != len(whole) {
+			t.Fatalf("%+v: %d summary rows, %d whole", q, len(short), len(whole))
+		}
+		members, odd := 0, 0
+		for i, p := range whole {
+			if strings.Contains(p.Name, "𠮷") {
+				odd++
 			}
-			if len(whole) == 0 || len(short) != len(whole) {
-				t.Fatalf("%+v: %d summary rows, %d whole", q, len(short), len(whole))
+			want := store.PersonRow{SortKey: p.SortKey, Person: domain.Person{ID: p.ID, Name: p.Name, Pinyin: p.Pinyin,
+				Initials: p.Initials, Gender: p.Gender, IDNumber: p.IDNumber, Phone: p.Phone, CityCode: p.CityCode,
+				DistrictCode: p.DistrictCode, Employer: p.Employer, Industry: p.Industry, OriginOrgID: p.OriginOrgID,
+				OriginOrgName: p.OriginOrgName, Version: p.Version}}
+			if m := p.Membership; m != nil {
+				members++
+				want.Membership = &domain.Membership{Status: m.Status, HomeOrgID: m.HomeOrgID, HomeOrgName: m.HomeOrgName,
+					MobileOrgID: m.MobileOrgID, MobileOrgName: m.MobileOrgName}
 			}
-			members, odd := 0, 0
-			for i, p := range whole {
-				if strings.Contains(p.Name, "𠮷") {
-					odd++
-				}
-				want := store.PersonRow{SortKey: p.SortKey, Person: domain.Person{ID: p.ID, Name: p.Name, Pinyin: p.Pinyin,
-					Initials: p.Initials, Gender: p.Gender, IDNumber: p.IDNumber, Phone: p.Phone, CityCode: p.CityCode,
-					DistrictCode: p.DistrictCode, Employer: p.Employer, Industry: p.Industry, OriginOrgID: p.OriginOrgID,
-					OriginOrgName: p.OriginOrgName, Version: p.Version}}
-				if m := p.Membership; m != nil {
-					members++
-					want.Membership = &domain.Membership{Status: m.Status, HomeOrgID: m.HomeOrgID, HomeOrgName: m.HomeOrgName,
-						MobileOrgID: m.MobileOrgID, MobileOrgName: m.MobileOrgName}
-				}
-				if !reflect.DeepEqual(short[i], want) {
-					t.Errorf("%+v row %d:\n got %+v\nwant %+v", q, i, short[i], want)
-				}
-			}
-			if q.Name == "" && odd == 0 {
-				t.Fatalf("%+v: the page should hold a name with the packed form's separators", q)
-			}
-			if members == 0 || whole[0].OriginOrgName == "" {
-				t.Fatalf("%+v: the world should list members with named organizations", q)
-			}
-			q.After = short[len(short)-1].SortKey + "\x00" + strconv.FormatInt(int64(short[len(short)-1].ID), 10)
-			later, _, _, err := store.ListCountPersons(ctx, db.Read(), q, 1000)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(later) > 0 && later[0].SortKey < short[len(short)-1].SortKey {
-				t.Errorf("%+v: the next page starts before the last row", q)
+			if !reflect.DeepEqual(short[i], want) {
+				t.Errorf("%+v row %d:\n got %+v\nwant %+v", q, i, short[i], want)
 			}
 		}
-	})
+		if q.Name == "" && odd == 0 {
+			t.Fatalf("%+v: the page should hold a name with the packed form's separators", q)
+		}
+		if members == 0 || whole[0].OriginOrgName == "" {
+			t.Fatalf("%+v: the world should list members with named organizations", q)
+		}
+		q.After = short[len(short)-1].SortKey + "\x00" + strconv.FormatInt(int64(short[len(short)-1].ID), 10)
+		later, _, _, err := store.ListCountPersons(ctx, db.Read(), q, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(later) > 0 && later[0].SortKey < short[len(short)-1].SortKey {
+			t.Errorf("%+v: the next page starts before the last row", q)
+		}
+	}
 }

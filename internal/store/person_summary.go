@@ -9,33 +9,34 @@ import (
 )
 
 // A list of people reads the fields a list shows (PersonQuery.Summary,
-// decision 0018) as one packed text per row rather than seventeen
-// columns: each column the driver hands over costs a type check, a copy,
-// a conversion and, in the pure-Go SQLite, two mutex calls, and that was
-// a fifth of a list page's CPU (measured at 200,000 people, decision 0007
+// decision 0018) from person_summaries: one narrow row per person, part
+// of the people index (person_index.go writes it for the people marked
+// stale, migration 00021), holding the fields packed in one text. Reading
+// them from persons and memberships took two seeks into wide rows per
+// person and seventeen columns through the driver — each a type check, a
+// copy, a conversion and, in the pure-Go SQLite, two mutex calls — most
+// of a list page's time (measured at 200,000 people, decision 0007
 // "session 6"). The integers come first, each followed by a comma; each
 // text is its length in bytes, a colon and the text, so any byte may
-// appear in a name or an employer. concat and octet_length mean the same
-// on SQLite and on PostgreSQL (whose database must be UTF8: Open checks).
-var (
-	summaryInts  = []string{"p.id", "p.gender", "p.origin_org_id", "p.version", "COALESCE(m.home_org_id, 0)", "COALESCE(m.mobile_org_id, 0)"}
-	summaryTexts = []string{"p.name", "p.pinyin", "p.initials", "p.sort_key", "p.id_masked", "p.phone_masked", "p.city_code",
-		"p.district_code", "p.employer", "p.industry", "COALESCE(m.status, '')"}
-	personSummaryCols = packedCols(summaryInts, summaryTexts)
-)
+// appear in a name or an employer.
 
-// packedCols is the SQL of one text holding ints and texts in the packed
-// form; every expression must be NOT NULL (concat skips a NULL, which
-// would shift every field after it).
-func packedCols(ints, texts []string) string {
-	parts := make([]string, 0, 2*len(ints)+3*len(texts))
-	for _, c := range ints {
-		parts = append(parts, c, "','")
+// packSummary is p's list fields in the packed form; the organizations'
+// names are not in it (they come from OrgNames).
+func packSummary(p *PersonRow) string {
+	var home, mobile domain.OrgID
+	var status domain.MemberStatus
+	if m := p.Membership; m != nil {
+		home, mobile, status = m.HomeOrgID, m.MobileOrgID, m.Status
 	}
-	for _, c := range texts {
-		parts = append(parts, "octet_length("+c+")", "':'", c)
+	b := make([]byte, 0, 160)
+	for _, n := range []int64{int64(p.ID), int64(p.Gender), int64(p.OriginOrgID), p.Version, int64(home), int64(mobile)} {
+		b = append(strconv.AppendInt(b, n, 10), ',')
 	}
-	return "concat(" + strings.Join(parts, ", ") + ")"
+	for _, t := range []string{p.Name, p.Pinyin, p.Initials, p.SortKey, string(p.IDNumber), string(p.Phone), p.CityCode,
+		p.DistrictCode, p.Employer, p.Industry, string(status)} {
+		b = append(append(strconv.AppendInt(b, int64(len(t)), 10), ':'), t...)
+	}
+	return string(b)
 }
 
 // packed reads the fields of one packed text in order; the first fault
@@ -80,7 +81,7 @@ func (r *packed) text() string {
 	return t
 }
 
-// summaryScanner reads rows of personSummaryCols, then the columns in
+// summaryScanner reads rows of a packed summary, then the columns in
 // more, and hands out the memberships of a page from one slab.
 type summaryScanner struct {
 	text    string

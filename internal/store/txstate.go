@@ -15,7 +15,7 @@ import (
 // (a check-in batch holds the audit chain's head). Only a statement that
 // writes persons, memberships or organizations can mark people stale —
 // an insert or a delete, or an update of a column the index is built from:
-// the triggers of migration 00015 are on those three tables with those
+// the triggers of migrations 00015 and 00021 are on those three tables with those
 // columns in their conditions, no foreign key cascades into the tables and
 // no other trigger writes them (all checked against the schema by
 // TestOnlyPeopleTablesMarkPeople). So Tx looks at each statement's text,
@@ -34,7 +34,8 @@ var peopleTables = []string{"persons", "memberships", "orgs"}
 // indexedColumns are, per people table, the columns whose update marks
 // people stale (the conditions of the update triggers).
 var indexedColumns = map[string][]string{
-	"persons":     {"name", "pinyin", "initials", "sort_key", "origin_org_id", "city_code"},
+	"persons": {"name", "pinyin", "initials", "sort_key", "origin_org_id", "city_code", "gender", "id_masked", "phone_masked",
+		"district_code", "employer", "industry", "version"},
 	"memberships": {"status", "home_org_id", "mobile_org_id", "person_id"},
 	"orgs":        {"path"},
 }
