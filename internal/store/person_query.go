@@ -184,7 +184,7 @@ func (q *plan) reachDriven(f PersonQuery, orgs []int64, _ []string) {
 func (q *plan) textDriven(src string, f PersonQuery, check []int64, filter int64, inScope bool) {
 	q.from, q.heads = src, [][]string{nil}
 	reach := q.reachConds(f, "r")
-	conds := append([]string{"r.person_id = k.person_id", "r.org_id " + q.in(check)}, reach...)
+	conds := append([]string{"r.org_id " + q.in(check), "r.sort_key = k.sort_key", probeID("r")}, reach...)
 	exists := "EXISTS (SELECT 1 FROM person_reach r WHERE " + strings.Join(conds, " AND ") + ")"
 	if len(check) == 1 && len(reach) == 0 {
 		exists = "((SELECT SUM(n) FROM person_counts WHERE org_id = " + q.arg(check[0]) +
@@ -196,6 +196,16 @@ func (q *plan) textDriven(src string, f PersonQuery, check []int64, filter int64
 			q.arg(filter)+")")
 	}
 }
+
+// probeID matches the person of a probed index row (alias) to the walked
+// row k's through the probed table's primary key, whose leading columns
+// (organization or term, then sort key) keep a walk's probes within one
+// short, warm stretch of the B-tree. The unary plus keeps SQLite from the
+// index by person instead, which it otherwise takes (every column equal
+// either way) and which sends each probe to a cold page somewhere in an
+// index of millions of rows: a committee's search for a common given name
+// took 11 ms instead of 2.6 (decision 0007, "session 6").
+func probeID(alias string) string { return "+" + alias + ".person_id = k.person_id" }
 
 // reachConds are the conditions a reach row (alias) answers: membership
 // status and city.

@@ -46,7 +46,7 @@ func (q *plan) termPlan(ctx context.Context, db Q, f PersonQuery, src, term stri
 		t := q.arg(term)
 		q.conds = append(q.conds, "k.sort_key >= (SELECT MIN(sort_key) FROM person_terms WHERE term = "+t+")",
 			"k.sort_key <= (SELECT MAX(sort_key) FROM person_terms WHERE term = "+t+")",
-			"EXISTS (SELECT 1 FROM person_terms t WHERE t.term = "+t+" AND t.sort_key = k.sort_key AND t.person_id = k.person_id)")
+			"EXISTS (SELECT 1 FROM person_terms t WHERE t.term = "+t+" AND t.sort_key = k.sort_key AND "+probeID("t")+")")
 		q.textCheck(f)
 		q.short = true
 		return nil
