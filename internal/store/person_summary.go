@@ -15,8 +15,8 @@ import (
 // them from persons and memberships took two seeks into wide rows per
 // person and seventeen columns through the driver — each a type check, a
 // copy, a conversion and, in the pure-Go SQLite, two mutex calls — most
-// of a list page's time (measured at 200,000 people, decision 0007
-// "session 6"). The integers come first, each followed by a comma; each
+// of a list page's time (measured at 200,000 people, decision 0018,
+// "since session 6"). The integers come first, each followed by a comma; each
 // text is its length in bytes, a colon and the text, so any byte may
 // appear in a name or an employer.
 
