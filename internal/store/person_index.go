@@ -34,6 +34,7 @@ type staleRow struct {
 	sortKey, city, status  string
 	origin, home, mobile   sql.NullString // organization paths
 	summary                string         // the list's fields, packed (person_summary.go)
+	texts                  [5]string      // name, pinyin, initials, employer, industry
 }
 
 // countKey is a row of person_city_counts (and, without the city, of
@@ -158,6 +159,7 @@ func scanIndexSource(rows *sql.Rows) (staleRow, error) {
 		p.Membership = &domain.Membership{Status: domain.MemberStatus(r.status), HomeOrgID: home, MobileOrgID: mobile}
 	}
 	r.summary = packSummary(&p)
+	r.texts = [5]string{p.Name, p.Pinyin, p.Initials, p.Employer, p.Industry}
 	return r, err
 }
 
@@ -165,6 +167,7 @@ func scanIndexSource(rows *sql.Rows) (staleRow, error) {
 type indexed struct {
 	id                    int64
 	sortKey, status, city string
+	texts                 [5]string // name, pinyin, initials, employer, industry
 	summary               string
 }
 
@@ -200,7 +203,7 @@ func indexStale(ctx context.Context, tx Tx, bulk bool, delta map[countKey]int64,
 		}
 		i := int32(len(people))
 		people = append(people, indexed{id: r.id, sortKey: r.sortKey, status: intern(r.status), city: intern(r.city),
-			summary: r.summary})
+			texts: r.texts, summary: r.summary})
 		delta[countKey{0, r.status, r.city}]++
 		for _, org := range reachOf(r.origin, r.home, r.mobile) {
 			reach[org] = append(reach[org], i)
@@ -254,9 +257,9 @@ func indexStale(ctx context.Context, tx Tx, bulk bool, delta map[countKey]int64,
 		return err
 	}
 	slices.SortFunc(people, func(a, b indexed) int { return compareInt(a.id, b.id) })
-	w = newIndexWriter(ctx, tx, "person_summaries (person_id, summary)", 2)
+	w = newIndexWriter(ctx, tx, "person_summaries (person_id, name, pinyin, initials, employer, industry, summary)", 7)
 	for _, p := range people {
-		w.add(p.id, p.summary)
+		w.add(p.id, p.texts[0], p.texts[1], p.texts[2], p.texts[3], p.texts[4], p.summary)
 	}
 	if err := w.close(); err != nil {
 		return err

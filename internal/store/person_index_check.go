@@ -36,7 +36,7 @@ func CheckPersonIndex(ctx context.Context, q Q) error {
 	want := map[string]map[string]int64{"reach": {}, "terms": {}, "counts": {}, "city": {}, "term_counts": {}, "stale": {},
 		"summaries": {}}
 	for _, r := range people {
-		want["summaries"][indexKey(r.id, r.summary)]++
+		want["summaries"][indexKey(r.id, r.texts[0], r.texts[1], r.texts[2], r.texts[3], r.texts[4], r.summary)]++
 		want["counts"][indexKey(0, r.status)]++
 		want["city"][indexKey(0, r.status, r.city)]++
 		for _, org := range reachOf(r.origin, r.home, r.mobile) {
@@ -57,7 +57,7 @@ func CheckPersonIndex(ctx context.Context, q Q) error {
 		"city":        `SELECT org_id, status, city_code, n FROM person_city_counts WHERE n <> 0`,
 		"term_counts": `SELECT term, n FROM person_term_counts WHERE n <> 0`,
 		"stale":       `SELECT person_id, 1 FROM person_stale`,
-		"summaries":   `SELECT person_id, summary, 1 FROM person_summaries`,
+		"summaries":   `SELECT person_id, name, pinyin, initials, employer, industry, summary, 1 FROM person_summaries`,
 	} {
 		if got[name], err = readKeyed(ctx, q, query); err != nil {
 			return fmt.Errorf("store: check person index: %s: %w", name, err)

@@ -278,6 +278,12 @@ func (q *plan) textCheck(f PersonQuery) {
 	}
 }
 
+// personCheckJoin gives a walk the texts its conditions on the person
+// check (textCheck, personConds): the narrow summary row, whose name,
+// pinyin, initials, employer and industry are the person's (migration
+// 00021), instead of the wide persons row.
+const personCheckJoin = " JOIN person_summaries p ON p.person_id = k.person_id"
+
 // personConds are the conditions only the person row answers.
 func (q *plan) personConds(f PersonQuery) {
 	if f.Employer != "" {
@@ -300,7 +306,7 @@ func (q *plan) selectKeys(i int, extra []string, tail string) string {
 	b.WriteString("SELECT k.person_id, k.sort_key FROM ")
 	b.WriteString(q.from)
 	if q.person {
-		b.WriteString(" JOIN persons p ON p.id = k.person_id")
+		b.WriteString(personCheckJoin)
 	}
 	where := append(append(slices.Clone(q.heads[i]), q.conds...), extra...)
 	if len(where) > 0 {
@@ -540,7 +546,7 @@ func (q *plan) walkCount(ctx context.Context, db Q, limit int) (int, bool, error
 	var b strings.Builder
 	b.WriteString("SELECT CASE WHEN " + match + " THEN 1 ELSE 0 END AS m FROM " + q.from)
 	if q.person {
-		b.WriteString(" JOIN persons p ON p.id = k.person_id")
+		b.WriteString(personCheckJoin)
 	}
 	if len(q.heads[0]) > 0 {
 		b.WriteString(" WHERE " + strings.Join(q.heads[0], " AND "))

@@ -5,8 +5,16 @@
 -- a hundred pages of the file. The rows are part of the people index:
 -- written by syncPersons for the people marked stale, so the update
 -- trigger now also marks a person whose list fields change.
+-- The texts a search checks on the rows it walks (a name longer than its
+-- term, a long pinyin, an employer, an industry) are columns of their own,
+-- so those checks read this row too instead of the wide persons row.
 CREATE TABLE person_summaries (
     person_id INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL,
+    pinyin    TEXT NOT NULL,
+    initials  TEXT NOT NULL,
+    employer  TEXT NOT NULL,
+    industry  TEXT NOT NULL,
     summary   TEXT NOT NULL
 );
 DROP TRIGGER persons_stale_update;
