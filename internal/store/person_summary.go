@@ -89,10 +89,21 @@ type summaryScanner struct {
 	members []domain.Membership
 }
 
-func newSummaryScanner(page int, more ...any) *summaryScanner {
-	s := &summaryScanner{members: make([]domain.Membership, 0, page)}
+func newSummaryScanner(more ...any) *summaryScanner {
+	s := &summaryScanner{}
 	s.dest = append([]any{&s.text}, more...)
 	return s
+}
+
+// membership hands out the next membership of the slab; a full slab is
+// left to the rows that point into it and a new one begun, so a small
+// page (most of a committee's) does not clear room for 50.
+func (s *summaryScanner) membership() *domain.Membership {
+	if len(s.members) == cap(s.members) {
+		s.members = make([]domain.Membership, 0, 16)
+	}
+	s.members = s.members[:len(s.members)+1]
+	return &s.members[len(s.members)-1]
 }
 
 // scan reads the current row into p.
@@ -119,8 +130,8 @@ func (s *summaryScanner) unpack(text string, p *PersonRow) error {
 		return r.err
 	}
 	if status != "" {
-		s.members = append(s.members, domain.Membership{Status: domain.MemberStatus(status), HomeOrgID: home, MobileOrgID: mobile})
-		p.Membership = &s.members[len(s.members)-1]
+		p.Membership = s.membership()
+		*p.Membership = domain.Membership{Status: domain.MemberStatus(status), HomeOrgID: home, MobileOrgID: mobile}
 	}
 	return nil
 }
