@@ -93,8 +93,9 @@ func (s *Service) writeCheckins(batch []*checkinWrite) {
 	var res []store.Scanned
 	err := s.db.Tx(ctx, func(tx store.Tx) error {
 		now := s.Now()
+		var head store.Reserved
 		var err error
-		if res, err = store.CheckIn(ctx, tx, scans, now, domain.Today(now)); err != nil {
+		if res, head, err = store.CheckIn(ctx, tx, scans, now, domain.Today(now)); err != nil {
 			return err
 		}
 		var entries []store.AuditEntry
@@ -104,7 +105,11 @@ func (s *Service) writeCheckins(batch []*checkinWrite) {
 					map[string]any{"person": res[i].Person}))
 			}
 		}
-		_, err = store.AppendAudits(ctx, tx, s.chain, entries)
+		if head.Ok {
+			_, err = store.AppendReservedAudits(ctx, tx, s.chain, entries, head.AuditHead)
+		} else {
+			_, err = store.AppendAudits(ctx, tx, s.chain, entries)
+		}
 		return err
 	})
 	if err != nil && len(batch) > 1 {

@@ -70,23 +70,27 @@ type Scanned struct {
 // (CheckinStateOf). The same scan twice in a batch takes once.
 //
 // PostgreSQL does it all in one statement (data-modifying WITH: the
-// lines, the contacts, the last contacts, and the meetings to answer
-// with); SQLite, which pays no round trip and cannot return another
-// table's columns from an UPDATE, reads the candidates, updates their
-// lines, and adds the contacts (AddContacts).
-func CheckIn(ctx context.Context, tx Tx, scans []Scan, now time.Time, today domain.Date) ([]Scanned, error) {
+// lines, the contacts, the last contacts, the audit chain's head moved on
+// by one sequence number per check-in taken, and the meetings to answer
+// with); the head comes back with Reserved set, and the batch's audit
+// entries go in with AppendReservedAudits. SQLite, which pays no round
+// trip and cannot return another table's columns from an UPDATE, reads
+// the candidates, updates their lines, and adds the contacts
+// (AddContacts); its entries go in with AppendAudits.
+func CheckIn(ctx context.Context, tx Tx, scans []Scan, now time.Time, today domain.Date) ([]Scanned, Reserved, error) {
 	if len(scans) == 0 {
-		return nil, nil
+		return nil, Reserved{}, nil
 	}
 	var took []scanTook
+	var head Reserved
 	var err error
 	if tx.Dialect() == Postgres {
-		took, err = checkInPostgres(ctx, tx, scans, now, today)
+		took, head, err = checkInPostgres(ctx, tx, scans, now, today)
 	} else {
 		took, err = checkInSQLite(ctx, tx, scans, now, today)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: check in: %w", err)
+		return nil, head, fmt.Errorf("store: check in: %w", err)
 	}
 	left := map[[2]int64]scanTook{}
 	for _, t := range took {
@@ -100,7 +104,29 @@ func CheckIn(ctx context.Context, tx Tx, scans []Scan, now time.Time, today doma
 			out[i] = Scanned{Took: true, Person: t.person, Meeting: t.m}
 		}
 	}
-	return out, nil
+	if n := countTook(out); n != len(took) {
+		// Every line taken answers one scan, or the head reserved numbers
+		// that no entry would fill.
+		return nil, Reserved{}, fmt.Errorf("store: check in: %d lines taken, %d scans answered", len(took), n)
+	}
+	return out, head, nil
+}
+
+func countTook(out []Scanned) int {
+	n := 0
+	for _, s := range out {
+		if s.Took {
+			n++
+		}
+	}
+	return n
+}
+
+// Reserved is the audit chain's head after a statement that reserved one
+// sequence number per check-in taken, when Ok.
+type Reserved struct {
+	AuditHead
+	Ok bool
 }
 
 // scanTook is one line a batch checked in.
@@ -110,12 +136,15 @@ type scanTook struct {
 	m       domain.Meeting
 }
 
-func readTook(rows *sql.Rows) ([]scanTook, error) {
+// readTook reads the check-ins taken: each row the meeting's columns, the
+// account and the person, then the extra columns into extra (the same
+// in every row).
+func readTook(rows *sql.Rows, extra ...any) ([]scanTook, error) {
 	defer rows.Close()
 	var out []scanTook
 	for rows.Next() {
 		var t scanTook
-		m, err := scanMeeting(rows, &t.account, &t.person)
+		m, err := scanMeeting(rows, append([]any{&t.account, &t.person}, extra...)...)
 		if err != nil {
 			return nil, err
 		}
@@ -125,7 +154,7 @@ func readTook(rows *sql.Rows) ([]scanTook, error) {
 	return out, rows.Err()
 }
 
-func checkInPostgres(ctx context.Context, tx Tx, scans []Scan, now time.Time, today domain.Date) ([]scanTook, error) {
+func checkInPostgres(ctx context.Context, tx Tx, scans []Scan, now time.Time, today domain.Date) ([]scanTook, Reserved, error) {
 	args := make([]any, 0, 3*len(scans)+2)
 	args = append(args, ts(now), today)
 	for _, sc := range scans {
@@ -150,13 +179,19 @@ func checkInPostgres(ctx context.Context, tx Tx, scans []Scan, now time.Time, to
 		UPDATE memberships SET last_contact_on = took.held_on FROM took
 		WHERE memberships.person_id = took.person_id
 			AND (memberships.last_contact_on IS NULL OR memberships.last_contact_on < took.held_on)
+	), head AS (
+		UPDATE audit_head SET seq = seq + (SELECT COUNT(*) FROM took) WHERE id = 1 AND EXISTS (SELECT 1 FROM took)
+		RETURNING seq, hash
 	)
-	SELECT `+meetingCols+`, took.account, took.person_id FROM took JOIN meetings m ON m.id = took.meeting_id
-		JOIN orgs o ON o.id = m.org_id LEFT JOIN orgs c ON c.id = m.co_org_id`, args...)
+	SELECT `+meetingCols+`, took.account, took.person_id, head.seq, head.hash FROM took CROSS JOIN head
+		JOIN meetings m ON m.id = took.meeting_id JOIN orgs o ON o.id = m.org_id LEFT JOIN orgs c ON c.id = m.co_org_id`, args...)
 	if err != nil {
-		return nil, err
+		return nil, Reserved{}, err
 	}
-	return readTook(rows)
+	var h Reserved
+	took, err := readTook(rows, &h.Seq, &h.Hash)
+	h.Ok = len(took) > 0
+	return took, h, err
 }
 
 func checkInSQLite(ctx context.Context, tx Tx, scans []Scan, now time.Time, today domain.Date) ([]scanTook, error) {
