@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"database/sql"
 	"encoding/base64"
 	"strings"
 	"sync"
@@ -289,4 +290,55 @@ func TestCheckinWriteAnswers(t *testing.T) {
 			t.Fatalf("audit after the refusal: %d entries, newest %+v", len(audit)-before, audit[0])
 		}
 	})
+}
+
+// On PostgreSQL the check-in's one statement locks the audit chain's head
+// last, as every other writer does: while it waits for a member's
+// membership row (a secretary's write holding it), every other audited
+// write can still take the head.
+func TestCheckinLocksAuditHeadLast(t *testing.T) {
+	dsn, ok := storetest.NewPGSchema(t)
+	if !ok {
+		return
+	}
+	db, err := store.Open(ctx, dsn)
+	noErr(t, err)
+	t.Cleanup(func() { db.Close() })
+	noErr(t, db.Migrate(ctx))
+	raw, err := sql.Open("pgx", dsn) // transactions of other writers, beside the service's pool
+	noErr(t, err)
+	t.Cleanup(func() { raw.Close() })
+	w, a, _, jia, _, id := twoMembersMeeting(t, db)
+	code, err := w.svc.CheckinCode(ctx, w.actor(t, "mobile"), id)
+	noErr(t, err)
+	holder, err := raw.BeginTx(ctx, nil)
+	noErr(t, err)
+	defer holder.Rollback()
+	_, err = holder.ExecContext(ctx, `UPDATE memberships SET status = status WHERE person_id = $1`, a)
+	noErr(t, err)
+	done := make(chan error, 1)
+	go func() {
+		_, err := w.svc.CheckIn(ctx, jia, 0, code.Token, "")
+		done <- err
+	}()
+	// Wait until the check-in waits for the membership row.
+	for waiting := 0; waiting == 0; {
+		noErr(t, raw.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND wait_event_type = 'Lock' AND query LIKE 'WITH took AS%'`).Scan(&waiting))
+		select {
+		case err := <-done:
+			t.Fatalf("the check-in did not wait for the membership row: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	other, err := raw.BeginTx(ctx, nil)
+	noErr(t, err)
+	var one int
+	err = other.QueryRowContext(ctx, `SELECT id FROM audit_head WHERE id = 1 FOR UPDATE NOWAIT`).Scan(&one)
+	other.Rollback()
+	if err != nil {
+		t.Errorf("the audit head is locked while the check-in waits: %v", err)
+	}
+	noErr(t, holder.Rollback())
+	noErr(t, <-done)
 }

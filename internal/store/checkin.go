@@ -160,6 +160,11 @@ func checkInPostgres(ctx context.Context, tx Tx, scans []Scan, now time.Time, to
 	for _, sc := range scans {
 		args = append(args, sc.Meeting, sc.Account, sc.By)
 	}
+	// Locks are taken in the order of every other writer, the audit head
+	// last: a data-modifying WITH that the main query does not read runs
+	// after it, so the head's condition reads the contacts and the last
+	// contacts (always true) to have them written before it locks the head.
+	//
 	// The statement names memberships only to set last_contact_on and orgs
 	// only to read them; no trigger of the people index watches either
 	// (TestOnlyPeopleTablesMarkPeople), so the commit need not read
@@ -174,13 +179,16 @@ func checkInPostgres(ctx context.Context, tx Tx, scans []Scan, now time.Time, to
 		RETURNING a.meeting_id, a.person_id, v.account, v.actor, m.held_on, m.topic
 	), contacts AS (
 		INSERT INTO person_contacts (person_id, on_date, channel, reached, note, actor_name, recorded_at)
-		SELECT person_id, held_on, 'checkin', TRUE, topic, actor, $1 FROM took
+		SELECT person_id, held_on, 'checkin', TRUE, topic, actor, $1 FROM took RETURNING 1
 	), last_contacts AS (
 		UPDATE memberships SET last_contact_on = took.held_on FROM took
 		WHERE memberships.person_id = took.person_id
 			AND (memberships.last_contact_on IS NULL OR memberships.last_contact_on < took.held_on)
+		RETURNING 1
 	), head AS (
-		UPDATE audit_head SET seq = seq + (SELECT COUNT(*) FROM took) WHERE id = 1 AND EXISTS (SELECT 1 FROM took)
+		UPDATE audit_head SET seq = seq + (SELECT COUNT(*) FROM took)
+		WHERE id = 1 AND EXISTS (SELECT 1 FROM took)
+			AND (SELECT COUNT(*) FROM contacts) + (SELECT COUNT(*) FROM last_contacts) >= 0
 		RETURNING seq, hash
 	)
 	SELECT `+meetingCols+`, took.account, took.person_id, head.seq, head.hash FROM took CROSS JOIN head
