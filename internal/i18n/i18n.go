@@ -98,11 +98,25 @@ func load(fsys fs.FS, dir string) (*Bundle, error) {
 		}
 	}
 	for _, lang := range Languages() {
-		b.localizers[lang] = &Localizer{
+		l := &Localizer{
 			lang:  lang,
 			b:     b,
 			local: goi18n.NewLocalizer(b.bundle, lang),
 		}
+		// Every message rendered without arguments, once: a page asks for
+		// dozens of them per request, and go-i18n matches the language
+		// and looks the message up anew each time. The text is what
+		// Localize gives, fallbacks included, so nothing changes but the
+		// cost.
+		l.plain = map[string]string{}
+		for _, msgs := range b.messages {
+			for id := range msgs {
+				if _, done := l.plain[id]; !done {
+					l.plain[id] = l.localize(id, nil)
+				}
+			}
+		}
+		b.localizers[lang] = l
 	}
 	return b, nil
 }
@@ -219,6 +233,9 @@ type Localizer struct {
 	lang  string
 	b     *Bundle
 	local *goi18n.Localizer
+	// plain holds every catalogue message rendered without arguments
+	// (read-only after New).
+	plain map[string]string
 }
 
 // Lang returns the language tag, ZhCN or En, for <html lang> and forms.
@@ -237,6 +254,16 @@ func (l *Localizer) Has(id string) bool {
 // (and lets callers pass text that is not a message ID through unchanged).
 func (l *Localizer) T(id string, args ...any) string {
 	data := templateData(args)
+	if data == nil {
+		if msg, ok := l.plain[id]; ok {
+			return msg
+		}
+	}
+	return l.localize(id, data)
+}
+
+// localize is T without the cache of plain messages.
+func (l *Localizer) localize(id string, data map[string]any) string {
 	lc := &goi18n.LocalizeConfig{MessageID: id, TemplateParser: parser}
 	if data != nil {
 		lc.TemplateData = data

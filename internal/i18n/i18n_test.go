@@ -306,3 +306,22 @@ func TestLoadRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestPlainCached: a message without arguments is rendered once, when the
+// catalogues load, not on every call (a page asks for dozens per request),
+// and gives the same text as rendering it anew, in every language,
+// fallbacks and messages with placeholders included.
+func TestPlainCached(t *testing.T) {
+	b := mustNew(t)
+	for _, lang := range Languages() {
+		l := b.For(lang)
+		for _, id := range b.Keys(ZhCN) {
+			if got, want := l.T(id), l.localize(id, nil); got != want {
+				t.Errorf("%s: T(%q) = %q, rendered anew %q", lang, id, got, want)
+			}
+		}
+		if n := testing.AllocsPerRun(100, func() { l.T("nav.home") }); n != 0 {
+			t.Errorf("%s: T(nav.home) allocates %v times per call, want none", lang, n)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -24,13 +25,25 @@ import (
 // maxCheckinBatch bounds one transaction.
 const maxCheckinBatch = 64
 
-// checkinWrite is one check-in waiting for its batch.
+// checkinWrite is one check-in waiting for its batch: the meeting of a
+// code whose signature and time were checked, and the scanning actor.
 type checkinWrite struct {
-	actor  *authz.Actor
-	m      domain.Meeting
-	person domain.PersonID
-	done   chan error // buffered: the writer never waits for the caller
+	actor *authz.Actor
+	id    domain.MeetingID
+	done  chan checkinDone // buffered: the writer never waits for the caller
 }
+
+// checkinDone is a check-in's answer: the meeting when it took, errNotTaken
+// when the write found it may not (the caller reads why), or the write's
+// failure.
+type checkinDone struct {
+	m   domain.Meeting
+	err error
+}
+
+// errNotTaken is a check-in the batch's write did not take: not linked,
+// not expected, already present, or the meeting not open today.
+var errNotTaken = errors.New("service: check-in not taken")
 
 // checkinBatcher queues check-ins for one writing goroutine, started on
 // first use.
@@ -41,7 +54,7 @@ type checkinBatcher struct {
 
 // write queues w and waits for its batch to commit. The write goes on if
 // the caller's request is abandoned: the member did scan.
-func (b *checkinBatcher) write(s *Service, w *checkinWrite) error {
+func (b *checkinBatcher) write(s *Service, w *checkinWrite) checkinDone {
 	b.once.Do(func() {
 		b.queue = make(chan *checkinWrite, 4*maxCheckinBatch)
 		go b.run(s)
@@ -68,34 +81,35 @@ func (b *checkinBatcher) run(s *Service) {
 }
 
 // writeCheckins writes a batch in one transaction — the lines and
-// contacts in three statements, the audit entries in one append — and
-// answers each check-in; a member already present (checked in by another
-// scan or by the sheet since the checks) is that check-in's refusal alone.
+// contacts, checked as they are written (store.CheckIn), then the audit
+// entries in one append — and answers each check-in; one the write did
+// not take changed nothing and is answered errNotTaken.
 func (s *Service) writeCheckins(batch []*checkinWrite) {
 	ctx := context.Background()
-	errs := make([]error, len(batch))
 	scans := make([]store.Scan, len(batch))
 	for i, w := range batch {
-		scans[i] = store.Scan{Meeting: w.m.ID, Person: w.person, On: w.m.HeldOn, By: w.actor.Name, Note: w.m.Topic}
+		scans[i] = store.Scan{Meeting: w.id, Account: w.actor.AccountID, By: w.actor.Name}
 	}
+	var res []store.Scanned
 	err := s.db.Tx(ctx, func(tx store.Tx) error {
 		now := s.Now()
-		done, err := store.CheckIn(ctx, tx, scans, now)
-		if err != nil {
+		var head store.Reserved
+		var err error
+		if res, head, err = store.CheckIn(ctx, tx, scans, now, domain.Today(now)); err != nil {
 			return err
 		}
 		var entries []store.AuditEntry
 		for i, w := range batch {
-			errs[i] = nil
-			if !done[i] {
-				l, _ := store.AttendanceLine(ctx, tx, w.m.ID, w.person)
-				errs[i] = alreadyIn(l)
-				continue
+			if res[i].Took {
+				entries = append(entries, s.auditEntry(w.actor, now, "meeting.checkin", "meeting", fmt.Sprint(w.id), "ok",
+					map[string]any{"person": res[i].Person}))
 			}
-			entries = append(entries, s.auditEntry(w.actor, now, "meeting.checkin", "meeting", fmt.Sprint(w.m.ID), "ok",
-				map[string]any{"person": w.person}))
 		}
-		_, err = store.AppendAudits(ctx, tx, s.chain, entries)
+		if head.Ok {
+			_, err = store.AppendReservedAudits(ctx, tx, s.chain, entries, head.AuditHead)
+		} else {
+			_, err = store.AppendAudits(ctx, tx, s.chain, entries)
+		}
 		return err
 	})
 	if err != nil && len(batch) > 1 {
@@ -105,9 +119,13 @@ func (s *Service) writeCheckins(batch []*checkinWrite) {
 		return
 	}
 	for i, w := range batch {
-		if err != nil {
-			errs[i] = err
+		switch {
+		case err != nil:
+			w.done <- checkinDone{err: err}
+		case res[i].Took:
+			w.done <- checkinDone{m: res[i].Meeting}
+		default:
+			w.done <- checkinDone{err: errNotTaken}
 		}
-		w.done <- errs[i]
 	}
 }

@@ -212,23 +212,32 @@ func alreadyIn(l domain.Attendance) error {
 // meeting of token, once. want, when not zero, is the meeting the caller
 // meant: a token for another one is refused. Every refusal is audited and
 // changes nothing. The write — the line, the contact it counts as, the
-// audit entry — goes into the next batch (meeting_batch.go).
+// audit entry — goes into the next batch (meeting_batch.go), which checks
+// as it writes that the member may check in (store.CheckIn); only a scan
+// it did not take reads the check-in view, for the reason.
 func (s *Service) CheckIn(ctx context.Context, a *authz.Actor, want domain.MeetingID, token, seen string) (domain.Meeting, error) {
 	id, err := s.verifyCheckin(token, seen)
 	if err == nil && want != 0 && want != id {
 		err = domain.Invalid("token", "meeting.checkin_other_meeting", nil)
 	}
+	if err == nil && (a == nil || a.AccountID == 0) {
+		err = domain.ErrUnauthorized
+	}
 	if err != nil {
 		return domain.Meeting{}, s.denied(ctx, a, "meeting.checkin", "meeting", fmt.Sprint(id), err)
 	}
-	st, err := s.checkinState(ctx, a, id)
-	if err != nil {
-		return st.Meeting, s.denied(ctx, a, "meeting.checkin", "meeting", fmt.Sprint(id), err)
+	// A scan not taken whose view finds no reason met a line or a meeting
+	// that changed between the two (the sheet edited at that moment): it
+	// is written again, a few times at most.
+	for range 3 {
+		d := s.checkins.write(s, &checkinWrite{actor: a, id: id, done: make(chan checkinDone, 1)})
+		if d.err != errNotTaken {
+			return d.m, d.err
+		}
+		st, err := s.checkinState(ctx, a, id)
+		if err != nil {
+			return st.Meeting, s.denied(ctx, a, "meeting.checkin", "meeting", fmt.Sprint(id), err)
+		}
 	}
-	m, person := st.Meeting, st.Person
-	err = s.checkins.write(s, &checkinWrite{actor: a, m: m, person: person, done: make(chan error, 1)})
-	if domain.CodeOf(err) == domain.CodeConflict {
-		return m, s.denied(ctx, a, "meeting.checkin", "meeting", fmt.Sprint(id), err)
-	}
-	return m, err
+	return domain.Meeting{}, fmt.Errorf("service: check in to meeting %d: not taken, and no reason found", id)
 }

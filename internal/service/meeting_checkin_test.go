@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"database/sql"
 	"encoding/base64"
 	"strings"
 	"sync"
@@ -132,16 +133,24 @@ func TestCheckinTokenRotationAndRefusals(t *testing.T) {
 	})
 }
 
+// twoMembersMeeting is a world at the start of a code's window with two
+// members of MB, 甲 and 乙, their accounts' actors, and MB's meeting today.
+func twoMembersMeeting(t *testing.T, db *store.DB) (w *world, a, b domain.PersonID, jia, yi *authz.Actor, id domain.MeetingID) {
+	t.Helper()
+	w = newWorld(t, db)
+	w.clock.Set(windowStart)
+	a = w.member(t, "甲", "MB", domain.StatusFull)
+	b = w.member(t, "乙", "MB", domain.StatusFull)
+	jia, yi = w.actor(t, w.linked(t, "dangyuan1", a)), w.actor(t, w.linked(t, "dangyuan2", b))
+	id = w.plan(t, "mobile", service.NewMeeting{OrgID: w.orgs["MB"].ID, StartsAt: beijingAt(29, 16, 30)})
+	return w, a, b, jia, yi, id
+}
+
 // A member who must sign in first keeps the stamp of a fresh scan and is
 // checked in within ten minutes; the stamp admits only its own code.
 func TestCheckinAfterSigningIn(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := newWorld(t, db)
-		w.clock.Set(windowStart)
-		a := w.member(t, "甲", "MB", domain.StatusFull)
-		b := w.member(t, "乙", "MB", domain.StatusFull)
-		jia, yi := w.actor(t, w.linked(t, "dangyuan1", a)), w.actor(t, w.linked(t, "dangyuan2", b))
-		id := w.plan(t, "mobile", service.NewMeeting{OrgID: w.orgs["MB"].ID, StartsAt: beijingAt(29, 16, 30)})
+		w, a, b, jia, yi, id := twoMembersMeeting(t, db)
 		code, _ := w.svc.CheckinCode(ctx, w.actor(t, "mobile"), id)
 		w.clock.Advance(10 * time.Second)
 		seen, err := w.svc.SeeCheckin(ctx, nil, code.Token, "")
@@ -231,4 +240,105 @@ func TestConcurrentCheckIns(t *testing.T) {
 			t.Fatalf("%d members' last contact moved to today", last)
 		}
 	})
+}
+
+// The check-in's write checks as it writes and answers with the whole
+// meeting (the API returns it); a scan it does not take reads the reason
+// after, exactly: a member the secretary marked present between the page
+// and the confirm hears "already checked in" at the sheet's time, and the
+// line, the contacts and the audit are as they were.
+func TestCheckinWriteAnswers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w, a, b, jia, yi, id := twoMembersMeeting(t, db)
+		mobile := w.actor(t, "mobile")
+		code, err := w.svc.CheckinCode(ctx, mobile, id)
+		noErr(t, err)
+		pv, err := w.svc.SeeCheckin(ctx, jia, code.Token, "")
+		noErr(t, err)
+		m, err := w.svc.CheckIn(ctx, jia, 0, code.Token, "")
+		noErr(t, err)
+		if m != pv.Meeting || m.Topic == "" || m.OrgName == "" {
+			t.Fatalf("the check-in answered with %+v, the page showed %+v", m, pv.Meeting)
+		}
+		if c, _ := store.Contacts(ctx, db.Read(), a, 5); len(c) != 1 || c[0].On != m.HeldOn || c[0].Note != m.Topic ||
+			c[0].ActorName != jia.Name {
+			t.Fatalf("contacts %+v", c)
+		}
+
+		w.clock.Advance(5 * time.Minute)
+		noErr(t, w.svc.MarkAttendance(ctx, mobile, id, []service.Mark{{Person: b, Status: domain.AttendPresent}}))
+		w.clock.Advance(time.Minute)
+		next, err := w.svc.CheckinCode(ctx, mobile, id)
+		noErr(t, err)
+		before := len(checkinAudit(t, db))
+		m, err = w.svc.CheckIn(ctx, yi, 0, next.Token, "")
+		wantCode(t, err, domain.CodeConflict, "meeting.checkin_twice")
+		if e := domain.AsError(err); e.Args["When"] != windowStart.Add(5*time.Minute).In(domain.China).Format("15:04") {
+			t.Fatalf("already in at %v", e.Args["When"])
+		}
+		if m.ID != id {
+			t.Fatalf("the refusal shows meeting %d", m.ID)
+		}
+		if l := w.lines(t, id)[b]; l.Method == domain.MethodQR || l.CheckedInAt != nil {
+			t.Fatalf("a refused scan changed %+v", l)
+		}
+		if c, _ := store.Contacts(ctx, db.Read(), b, 5); len(c) != 1 || c[0].Channel == "checkin" {
+			t.Fatalf("contacts after the refusal %+v", c)
+		}
+		audit := checkinAudit(t, db)
+		if len(audit) != before+1 || audit[0].Outcome != "denied" {
+			t.Fatalf("audit after the refusal: %d entries, newest %+v", len(audit)-before, audit[0])
+		}
+	})
+}
+
+// On PostgreSQL the check-in's one statement locks the audit chain's head
+// last, as every other writer does: while it waits for a member's
+// membership row (a secretary's write holding it), every other audited
+// write can still take the head.
+func TestCheckinLocksAuditHeadLast(t *testing.T) {
+	dsn, ok := storetest.NewPGSchema(t)
+	if !ok {
+		return
+	}
+	db, err := store.Open(ctx, dsn)
+	noErr(t, err)
+	t.Cleanup(func() { db.Close() })
+	noErr(t, db.Migrate(ctx))
+	raw, err := sql.Open("pgx", dsn) // transactions of other writers, beside the service's pool
+	noErr(t, err)
+	t.Cleanup(func() { raw.Close() })
+	w, a, _, jia, _, id := twoMembersMeeting(t, db)
+	code, err := w.svc.CheckinCode(ctx, w.actor(t, "mobile"), id)
+	noErr(t, err)
+	holder, err := raw.BeginTx(ctx, nil)
+	noErr(t, err)
+	defer holder.Rollback()
+	_, err = holder.ExecContext(ctx, `UPDATE memberships SET status = status WHERE person_id = $1`, a)
+	noErr(t, err)
+	done := make(chan error, 1)
+	go func() {
+		_, err := w.svc.CheckIn(ctx, jia, 0, code.Token, "")
+		done <- err
+	}()
+	// Wait until the check-in waits for the membership row.
+	for waiting := 0; waiting == 0; {
+		noErr(t, raw.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND wait_event_type = 'Lock' AND query LIKE 'WITH took AS%'`).Scan(&waiting))
+		select {
+		case err := <-done:
+			t.Fatalf("the check-in did not wait for the membership row: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	other, err := raw.BeginTx(ctx, nil)
+	noErr(t, err)
+	var one int
+	err = other.QueryRowContext(ctx, `SELECT id FROM audit_head WHERE id = 1 FOR UPDATE NOWAIT`).Scan(&one)
+	other.Rollback()
+	if err != nil {
+		t.Errorf("the audit head is locked while the check-in waits: %v", err)
+	}
+	noErr(t, holder.Rollback())
+	noErr(t, <-done)
 }

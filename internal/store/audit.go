@@ -59,12 +59,30 @@ func AppendAudits(ctx context.Context, tx Tx, c Chainer, es []AuditEntry) ([]int
 	if len(es) == 0 {
 		return nil, nil
 	}
-	var last int64
-	var prev []byte
+	var h AuditHead
 	if err := tx.QueryRowContext(ctx, `UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash`, len(es)).
-		Scan(&last, &prev); err != nil {
+		Scan(&h.Seq, &h.Hash); err != nil {
 		return nil, fmt.Errorf("store: audit head: %w", err)
 	}
+	return AppendReservedAudits(ctx, tx, c, es, h)
+}
+
+// AuditHead is the chain's head as a statement that reserved sequence
+// numbers left it: the last number reserved and the hash of the entry
+// before the first of them.
+type AuditHead struct {
+	Seq  int64
+	Hash []byte
+}
+
+// AppendReservedAudits is AppendAudits for entries whose sequence numbers
+// a statement of tx already reserved, moving the head on by len(es) and
+// returning it as h (the check-in batch's statement on PostgreSQL).
+func AppendReservedAudits(ctx context.Context, tx Tx, c Chainer, es []AuditEntry, h AuditHead) ([]int64, error) {
+	if len(es) == 0 {
+		return nil, nil
+	}
+	last, prev := h.Seq, h.Hash
 	if prev == nil {
 		prev = []byte{} // SQLite reads an empty blob as nil; the column is NOT NULL
 	}

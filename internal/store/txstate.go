@@ -119,6 +119,16 @@ func (tx Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sq
 	return tx.Tx.QueryRowContext(ctx, query, args...)
 }
 
+// queryMarksNoPeople is QueryContext for a statement that mayMarkPeople
+// cannot judge but its caller can: a data-modifying WITH that names a
+// people table only to read it or to set a column no trigger watches (the
+// check-in batch's last contacts). It counts the round trip and leaves
+// the transaction's people flag as it was.
+func (tx Tx) queryMarksNoPeople(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	tx.st.tick()
+	return tx.Tx.QueryContext(ctx, query, args...)
+}
+
 // PrepareContext prepares a statement in the transaction; its executions
 // are judged (and counted) once, here.
 func (tx Tx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
