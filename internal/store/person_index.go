@@ -4,16 +4,18 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"gongjian/internal/domain"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"gongjian/internal/domain"
 )
 
-// The people index: person_reach, person_terms and the two count tables
-// (migration 00015, decision 0007) are derived from persons, memberships
+// The people index: person_reach, person_terms, the two count tables
+// (migration 00015, decision 0007) and person_summaries (migration 00021,
+// decision 0018) are derived from persons, memberships
 // and the organizations' paths. Triggers mark every person whose derived
 // rows may have changed in person_stale; syncPersons, which DB.Tx runs
 // before every commit, rebuilds their rows and moves the counts by the
@@ -158,13 +160,16 @@ func scanIndexSource(rows *sql.Rows) (staleRow, error) {
 	var home, mobile domain.OrgID
 	err := rows.Scan(&r.id, &r.name, &r.pinyin, &r.initials, &r.sortKey, &r.city, &r.status, &r.origin, &r.home, &r.mobile,
 		&p.Gender, &p.OriginOrgID, &p.Version, &home, &mobile, &p.IDNumber, &p.Phone, &p.DistrictCode, &p.Employer, &p.Industry)
+	if err != nil {
+		return r, err
+	}
 	p.ID, p.Name, p.Pinyin, p.Initials, p.SortKey, p.CityCode = domain.PersonID(r.id), r.name, r.pinyin, r.initials, r.sortKey, r.city
 	if r.status != "" {
 		p.Membership = &domain.Membership{Status: domain.MemberStatus(r.status), HomeOrgID: home, MobileOrgID: mobile}
 	}
 	r.summary = packSummary(&p)
 	r.texts = [5]string{p.Name, p.Pinyin, p.Initials, p.Employer, p.Industry}
-	return r, err
+	return r, nil
 }
 
 // indexed is what a reach or term row holds of a person besides its key.
