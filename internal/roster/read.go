@@ -173,7 +173,7 @@ func encrypted(r io.ReaderAt, size int64) bool {
 }
 
 // start validates a source by reading it to the end, then opens it
-// afresh for Next.
+// afresh for Next, read ahead (ahead.go).
 func (rd *Reader) start(open func() (rowSource, error)) error {
 	if rd.src != nil {
 		rd.src.close()
@@ -182,7 +182,10 @@ func (rd *Reader) start(open func() (rowSource, error)) error {
 	rd.rows, rd.err = 0, nil
 	n, err := drain(open)
 	if err == nil {
-		rd.src, err = open()
+		var src rowSource
+		if src, err = open(); err == nil {
+			rd.src = readAhead(src)
+		}
 	}
 	if err != nil {
 		rd.err = err // Next must not read a sheet that failed

@@ -66,8 +66,10 @@ type pendingRow struct {
 }
 
 // flushRows is the batch size: the rows looked up in one query and
-// inserted in one statement.
-const flushRows = 400
+// inserted in one statement, as many as store.InsertPersons writes in one
+// (so every whole batch runs the one statement the transaction prepared;
+// at 400 a row, each batch compiled a statement of its own).
+const flushRows = 1200
 
 func (s *Service) newImporter(ctx context.Context, a *authz.Actor, opts ImportOptions, q store.Q) (*importer, error) {
 	gate, err := s.newOrgGate(ctx, a)

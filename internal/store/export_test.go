@@ -15,6 +15,15 @@ func SetIndexBulk(bulk int) (restore func()) {
 	return func() { bulkSync = b }
 }
 
+// SetIndexBatch makes the people index read its stale people n at a
+// time, so that tests reach several batches; the returned function
+// restores the size.
+func SetIndexBatch(n int) (restore func()) {
+	b := indexBatch
+	indexBatch = n
+	return func() { indexBatch = b }
+}
+
 // PlanWalk names the walk planPersons chooses for f: "stretch" (the
 // organizations' reach rows within the term's stretch of sort keys),
 // "term" (the term's people), "reach" or "none"; "+short" when a first

@@ -165,6 +165,21 @@ func TestBulkInsertAndLookup(t *testing.T) {
 		if domain.CodeOf(err) != domain.CodeConflict {
 			t.Fatalf("duplicate insert: %v", err)
 		}
+		// So does a row whose organization does not exist (SQLite checks
+		// the keys at the commit: InsertPersons defers them).
+		orphan := append([]store.PersonRow(nil), ps[:3]...)
+		for i := range orphan {
+			orphan[i].IDIndex = []byte(fmt.Sprintf("orphan-%d", i))
+		}
+		orphan[1].Membership = &domain.Membership{Status: domain.StatusFull, HomeOrgID: 987654}
+		err = db.Tx(ctx, func(tx store.Tx) error {
+			_, err := store.InsertPersons(ctx, tx, orphan, "registered", "{}", "system", domain.NewDate(2026, 11, 29), importNow)
+			return err
+		})
+		db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM persons`).Scan(&persons)
+		if err == nil || persons != 2500 {
+			t.Fatalf("a row with a missing organization: %v, %d persons", err, persons)
+		}
 		// An update checks the version it read.
 		e.Phone, e.Employer = "138****5678", "杭州建工"
 		e.Membership = &domain.Membership{Status: domain.StatusProbationary, HomeOrgID: org}

@@ -57,8 +57,9 @@ func syncPersons(ctx context.Context, tx Tx) error {
 		return nil
 	}
 	if n == bulkSync && tx.Dialect() == SQLite {
-		// A bulk pass writes in key order and rebuilds two indexes with
-		// SQLite's sorter, whose memory follows the cache size: at
+		// A bulk pass writes in key order and may rebuild two indexes
+		// with SQLite's sorter, whose memory follows the cache size
+		// (rebuildIndexes lowers it further): at
 		// 128 MiB (the first choice here, against a 2 MiB cache) a
 		// 200,000-row import peaked at 945 MiB resident; at 16 MiB it
 		// peaked at 462 MiB and ran as fast, and the demo loaded in 38 s
@@ -68,7 +69,7 @@ func syncPersons(ctx context.Context, tx Tx) error {
 		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -16384`); err != nil {
 			return fmt.Errorf("store: person index: %w", err)
 		}
-		defer tx.ExecContext(ctx, `PRAGMA cache_size = -65536`)
+		defer tx.ExecContext(ctx, `PRAGMA cache_size = `+strconv.Itoa(-writerCacheKiB))
 	}
 	delta, terms := map[countKey]int64{}, map[string]int64{}
 	if err := unindexStale(ctx, tx, delta, terms); err != nil {
@@ -176,102 +177,71 @@ func scanIndexSource(rows *sql.Rows) (staleRow, error) {
 type indexed struct {
 	id                    int64
 	sortKey, status, city string
-	texts                 [5]string // name, pinyin, initials, employer, industry
-	summary               string
 }
 
-// indexStale writes the reach and term rows of the stale people that
-// still exist, and adds them to the counts. It reads them in pinyin order
-// and gathers, for each organization and each term, its people in that
-// order; then it writes organization after organization and term after
-// term, so the rows go in the order of the primary keys and each
-// statement fills its B-tree from left to right instead of jumping about
-// (with 200,000 people, sorting the rows in the database instead took
-// half the time of the whole pass, measured).
+// indexBatch is how many stale people indexStale reads at a time.
+var indexBatch = 5000
+
+// indexStale writes the index rows of the stale people that still exist,
+// and adds them to the counts. It reads them in batches by id and writes
+// each batch's summaries at once, keeping of each person only what a
+// reach or term row holds; it gathers, for each organization and each
+// term, its people, and at the end writes organization after
+// organization and term after term in pinyin order, so the rows go in the
+// order of the primary keys and each statement fills its B-tree from
+// left to right instead of jumping about (with 200,000 people, sorting
+// the rows in the database instead took half the time of the whole
+// pass, measured). Holding every person's texts and summary until the
+// end (the first version) made the pass's live heap 145 MiB at 200,000
+// people, and a roster import's peak memory with it (2026-11-30).
 func indexStale(ctx context.Context, tx Tx, bulk bool, delta map[countKey]int64, terms map[string]int64) error {
-	rows, err := tx.QueryContext(ctx, `SELECT `+indexSourceCols+` FROM person_stale s JOIN persons p ON p.id = s.person_id`+
-		indexSourceJoins+` ORDER BY p.sort_key, p.id`)
-	if err != nil {
-		return fmt.Errorf("store: person index: %w", err)
-	}
-	defer rows.Close()
-	var people []indexed
-	reach, byTerm := map[int64][]int32{}, map[string][]int32{}
-	codes := map[string]string{} // one copy of each status and city
-	intern := func(s string) string {
-		if c, ok := codes[s]; ok {
-			return c
-		}
-		codes[s] = s
-		return s
-	}
-	for rows.Next() {
-		r, err := scanIndexSource(rows)
+	g := &gathered{reach: map[int64][]int32{}, byTerm: map[string][]int32{}, codes: map[string]string{}}
+	sums := newIndexWriter(ctx, tx, "person_summaries (person_id, name, pinyin, initials, employer, industry, summary)", 7)
+	for after := int64(0); ; {
+		batch, err := readStale(ctx, tx, after)
 		if err != nil {
-			return fmt.Errorf("store: person index: %w", err)
+			return err
 		}
-		i := int32(len(people))
-		people = append(people, indexed{id: r.id, sortKey: r.sortKey, status: intern(r.status), city: intern(r.city),
-			texts: r.texts, summary: r.summary})
-		delta[countKey{0, r.status, r.city}]++
-		for _, org := range reachOf(r.origin, r.home, r.mobile) {
-			reach[org] = append(reach[org], i)
-			delta[countKey{org, r.status, r.city}]++
+		if len(batch) == 0 {
+			break
 		}
-		for _, t := range PersonTerms(r.name, r.pinyin, r.initials) {
-			byTerm[t] = append(byTerm[t], i)
-			terms[t]++
+		for _, r := range batch {
+			g.add(r, delta, terms)
+			sums.add(r.id, r.texts[0], r.texts[1], r.texts[2], r.texts[3], r.texts[4], r.summary)
 		}
+		after = batch[len(batch)-1].id
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: person index: %w", err)
+	if err := sums.close(); err != nil {
+		return err
 	}
-	rows.Close()
-	if len(people) == 0 {
+	if len(g.people) == 0 {
 		return nil
 	}
-	// The indexes by person take the rows in no useful order: when the
-	// pass writes at least as many people as the index holds, sorting
-	// them afresh costs less than keeping them row by row (the one by
-	// organization and status takes them in order, and stays).
 	var rebuild []string
 	if bulk {
-		var indexed int
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM person_counts WHERE org_id = 0`).Scan(&indexed); err != nil {
+		var err error
+		if rebuild, err = rebuildable(ctx, tx, len(g.people)); err != nil {
+			return err
+		}
+	}
+	if err := g.write(ctx, tx); err != nil {
+		return err
+	}
+	return rebuildIndexes(ctx, tx, rebuild)
+}
+
+// rebuildIndexes builds again the indexes rebuildable dropped, and
+// gives PostgreSQL statistics after such a pass (analyzePeople). SQLite
+// sorts their rows in memory up to its page cache's size and then in
+// runs on disk; with the bulk pass's 16 MiB the sort of 200,000 people's
+// terms took 47 MiB more, with 4 MiB none and no longer (measured
+// 2026-11-30), so the cache is lowered for the sort (syncPersons sets it
+// back).
+func rebuildIndexes(ctx context.Context, tx Tx, rebuild []string) error {
+	if len(rebuild) > 0 && tx.Dialect() == SQLite {
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -4096`); err != nil {
 			return fmt.Errorf("store: person index: %w", err)
 		}
-		if len(people) >= indexed {
-			if rebuild, err = dropIndexes(ctx, tx, "person_reach_person", "person_terms_person"); err != nil {
-				return err
-			}
-		}
-	}
-	w := newIndexWriter(ctx, tx, "person_reach (org_id, sort_key, person_id, status, city_code)", 5)
-	for _, org := range slices.Sorted(maps.Keys(reach)) {
-		for _, i := range reach[org] {
-			p := people[i]
-			w.add(org, p.sortKey, p.id, p.status, p.city)
-		}
-	}
-	if err := w.close(); err != nil {
-		return err
-	}
-	w = newIndexWriter(ctx, tx, "person_terms (term, sort_key, person_id)", 3)
-	for _, t := range slices.Sorted(maps.Keys(byTerm)) {
-		for _, i := range byTerm[t] {
-			w.add(t, people[i].sortKey, people[i].id)
-		}
-	}
-	if err := w.close(); err != nil {
-		return err
-	}
-	slices.SortFunc(people, func(a, b indexed) int { return compareInt(a.id, b.id) })
-	w = newIndexWriter(ctx, tx, "person_summaries (person_id, name, pinyin, initials, employer, industry, summary)", 7)
-	for _, p := range people {
-		w.add(p.id, p.texts[0], p.texts[1], p.texts[2], p.texts[3], p.texts[4], p.summary)
-	}
-	if err := w.close(); err != nil {
-		return err
 	}
 	for _, ddl := range rebuild {
 		if _, err := tx.ExecContext(ctx, ddl); err != nil {
@@ -282,6 +252,122 @@ func indexStale(ctx context.Context, tx Tx, bulk bool, delta map[countKey]int64,
 		return analyzePeople(ctx, tx)
 	}
 	return nil
+}
+
+// readStale reads the next indexBatch stale people after id after, in id
+// order. The rows are read whole before anything is written: PostgreSQL
+// cannot run a statement on a connection whose rows are still open.
+func readStale(ctx context.Context, tx Tx, after int64) ([]staleRow, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+indexSourceCols+` FROM person_stale s JOIN persons p ON p.id = s.person_id`+
+		indexSourceJoins+` WHERE s.person_id > $1 ORDER BY s.person_id LIMIT $2`, after, indexBatch)
+	if err != nil {
+		return nil, fmt.Errorf("store: person index: %w", err)
+	}
+	defer rows.Close()
+	batch := make([]staleRow, 0, min(indexBatch, 64))
+	for rows.Next() {
+		r, err := scanIndexSource(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: person index: %w", err)
+		}
+		batch = append(batch, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: person index: %w", err)
+	}
+	return batch, nil
+}
+
+// rebuildable drops the indexes by person when a bulk pass writes at
+// least as many people as the index holds, and returns the statements
+// that build them again: they take the rows in no useful order, and
+// sorting them afresh then costs less than keeping them row by row (the
+// one by organization and status takes them in order, and stays).
+func rebuildable(ctx context.Context, tx Tx, people int) ([]string, error) {
+	var indexed int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM person_counts WHERE org_id = 0`).Scan(&indexed); err != nil {
+		return nil, fmt.Errorf("store: person index: %w", err)
+	}
+	if people < indexed {
+		return nil, nil
+	}
+	return dropIndexes(ctx, tx, "person_reach_person", "person_terms_person")
+}
+
+// gathered is what indexStale keeps of the stale people until it writes
+// their reach and term rows: the people, and for each organization and
+// each term the positions of its people in that slice.
+type gathered struct {
+	people []indexed
+	reach  map[int64][]int32
+	byTerm map[string][]int32
+	codes  map[string]string // one copy of each status and city
+}
+
+func (g *gathered) intern(s string) string {
+	if c, ok := g.codes[s]; ok {
+		return c
+	}
+	g.codes[s] = s
+	return s
+}
+
+// add takes one person into the reach and term lists and the counts.
+func (g *gathered) add(r staleRow, delta map[countKey]int64, terms map[string]int64) {
+	i := int32(len(g.people))
+	g.people = append(g.people, indexed{id: r.id, sortKey: r.sortKey, status: g.intern(r.status), city: g.intern(r.city)})
+	delta[countKey{0, r.status, r.city}]++
+	for _, org := range reachOf(r.origin, r.home, r.mobile) {
+		g.reach[org] = append(g.reach[org], i)
+		delta[countKey{org, r.status, r.city}]++
+	}
+	for _, t := range PersonTerms(r.name, r.pinyin, r.initials) {
+		g.byTerm[t] = append(g.byTerm[t], i)
+		terms[t]++
+	}
+}
+
+// write writes the reach rows organization by organization and the term
+// rows term by term, each in pinyin order: people are ranked once, and
+// each list sorted by rank.
+func (g *gathered) write(ctx context.Context, tx Tx) error {
+	order := make([]int32, len(g.people))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		pa, pb := &g.people[a], &g.people[b]
+		if c := strings.Compare(pa.sortKey, pb.sortKey); c != 0 {
+			return c
+		}
+		return compareInt(pa.id, pb.id)
+	})
+	rank := make([]int32, len(g.people))
+	for r, i := range order {
+		rank[i] = int32(r)
+	}
+	byRank := func(a, b int32) int { return int(rank[a]) - int(rank[b]) }
+	w := newIndexWriter(ctx, tx, "person_reach (org_id, sort_key, person_id, status, city_code)", 5)
+	for _, org := range slices.Sorted(maps.Keys(g.reach)) {
+		list := g.reach[org]
+		slices.SortFunc(list, byRank)
+		for _, i := range list {
+			p := &g.people[i]
+			w.add(org, p.sortKey, p.id, p.status, p.city)
+		}
+	}
+	if err := w.close(); err != nil {
+		return err
+	}
+	w = newIndexWriter(ctx, tx, "person_terms (term, sort_key, person_id)", 3)
+	for _, t := range slices.Sorted(maps.Keys(g.byTerm)) {
+		list := g.byTerm[t]
+		slices.SortFunc(list, byRank)
+		for _, i := range list {
+			w.add(t, g.people[i].sortKey, g.people[i].id)
+		}
+	}
+	return w.close()
 }
 
 // analyzePeople gives PostgreSQL's planner statistics of the people
@@ -306,12 +392,8 @@ func analyzePeople(ctx context.Context, tx Tx) error {
 
 // rowWriter inserts rows of width columns into a table, in multi-row
 // statements of at most 6,000 parameters; the statement for a full one is
-// parsed once (parsing thousands of values took a fifth of a bulk pass,
-// measured). On SQLite the statement is INSERT OR IGNORE: a statement
-// that cannot abort half-way needs no statement journal, which otherwise
-// copies every page the rows land on (most of the time of a bulk import,
-// measured); the rows were deleted just before, so there is nothing to
-// ignore.
+// parsed once a transaction (parsing thousands of values took a fifth of
+// a bulk pass, measured). The index's writers begin with bulkInsert.
 type rowWriter struct {
 	ctx          context.Context
 	tx           Tx
@@ -324,11 +406,7 @@ type rowWriter struct {
 
 // newIndexWriter writes rows into a table of the index (see rowWriter).
 func newIndexWriter(ctx context.Context, tx Tx, into string, width int) *rowWriter {
-	verb := "INSERT INTO "
-	if tx.Dialect() == SQLite {
-		verb = "INSERT OR IGNORE INTO "
-	}
-	return newRowWriter(ctx, tx, verb+into, width, "")
+	return newRowWriter(ctx, tx, bulkInsert(tx.Dialect())+into, width, "")
 }
 
 // newRowWriter writes rows by insert (INSERT … INTO table (columns)),
@@ -356,9 +434,6 @@ func (w *rowWriter) add(cols ...any) {
 func (w *rowWriter) close() error {
 	if w.err == nil && len(w.args) > 0 {
 		_, w.err = w.tx.ExecContext(w.ctx, w.verb+values(w.tx.Dialect(), len(w.args)/w.width, w.width)+w.suffix, w.args...)
-	}
-	if w.full != nil {
-		w.full.Close()
 	}
 	if w.err != nil {
 		return fmt.Errorf("store: person index: %w", w.err)

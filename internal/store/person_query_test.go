@@ -519,9 +519,11 @@ func TestCheckPersonIndexFindsDifferences(t *testing.T) {
 // The bulk path of the index — the indexes by person dropped and built
 // again when a pass writes as many people as the index holds — gives the
 // same index as the row-by-row one, and so does a load whose
-// transactions put the index off until IndexPersons.
+// transactions put the index off until IndexPersons; the stale people
+// are read a few at a time.
 func TestPersonIndexInBulk(t *testing.T) {
 	defer store.SetIndexBulk(40)()
+	defer store.SetIndexBatch(7)()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		exact := func(step string) {
