@@ -103,9 +103,6 @@ const importBatch = 1200
 // multi-row statements inside tx. It returns the new ids in the order of
 // ps.
 func InsertPersons(ctx context.Context, tx Tx, ps []PersonRow, kind, detail, actor string, on domain.Date, now time.Time) ([]domain.PersonID, error) {
-	if err := deferForeignKeys(ctx, tx); err != nil {
-		return nil, err
-	}
 	ids := make([]domain.PersonID, 0, len(ps))
 	for start := 0; start < len(ps); start += importBatch {
 		chunk := ps[start:min(start+importBatch, len(ps))]
@@ -122,48 +119,6 @@ func InsertPersons(ctx context.Context, tx Tx, ps []PersonRow, kind, detail, act
 		}
 	}
 	return ids, nil
-}
-
-// bulkInsert begins a multi-row INSERT. On SQLite it is INSERT OR
-// IGNORE: a multi-row statement that may abort half-way must first copy
-// every page it touches to a statement journal so that it can be undone
-// alone (a third of the time of a 200,000-row import, measured
-// 2026-11-30), and one that skips a refused row need not. A caller that
-// could meet a refused row counts what it wrote and fails the
-// transaction when a row is missing (wrote); the rows of the index are
-// deleted just before they are written, so they meet none. (OR FAIL
-// would keep the error, but the outer clause also overrides the
-// triggers' own OR IGNORE on person_stale.)
-func bulkInsert(d Dialect) string {
-	if d == SQLite {
-		return "INSERT OR IGNORE INTO "
-	}
-	return "INSERT INTO "
-}
-
-// wrote fails when a bulk statement wrote fewer rows than it was given:
-// on SQLite a row refused by a constraint was skipped (bulkInsert).
-func wrote(what string, got, want int) error {
-	if got != want {
-		return fmt.Errorf("store: insert %s: %d of %d rows written, the rest refused by a constraint", what, got, want)
-	}
-	return nil
-}
-
-// deferForeignKeys makes SQLite check the foreign keys of the rest of
-// the transaction at its commit rather than at each statement. An
-// immediate key makes a multi-row statement one that may abort half-way
-// whatever its conflict clause (bulkInsert); deferred, a violation still
-// fails the commit, and the transaction writes nothing. SQLite turns the
-// setting off again at the commit or rollback.
-func deferForeignKeys(ctx context.Context, tx Tx) error {
-	if tx.Dialect() != SQLite {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
-		return fmt.Errorf("store: defer foreign keys: %w", err)
-	}
-	return nil
 }
 
 // prepared returns query prepared in tx when the chunk is a whole one
@@ -215,7 +170,7 @@ func insertPersonChunk(ctx context.Context, tx Tx, ps []PersonRow, now time.Time
 			p.HometownVillage, p.LeftHomeOn, p.CityCode, p.DistrictCode, p.Address, p.Employer, p.EmployerUSCC, p.Industry,
 			p.Occupation, p.OriginOrgID, at, at)
 	}
-	query := bulkInsert(tx.Dialect()) + `persons (name, pinyin, initials, sort_key, gender, ethnicity, id_sealed,
+	query := `INSERT INTO persons (name, pinyin, initials, sort_key, gender, ethnicity, id_sealed,
 		id_index, id_masked, birth_on, phone_sealed, phone_index, phone_masked, education, hometown_code, hometown_village,
 		left_home_on, city_code, district_code, address, employer, employer_uscc, industry, occupation, origin_org_id,
 		created_at, updated_at) VALUES ` + values(tx.Dialect(), len(ps), personInsertCols) + ` RETURNING id, id_index`
@@ -256,23 +211,10 @@ func insertPersonChunk(ctx context.Context, tx Tx, ps []PersonRow, now time.Time
 	ids := make([]domain.PersonID, len(ps))
 	for i, p := range ps {
 		if ids[i] = byIndex[string(p.IDIndex)]; ids[i] == 0 {
-			return nil, missingPerson(ctx, tx, p, i)
+			return nil, fmt.Errorf("store: insert persons: no id returned for row %d", i)
 		}
 	}
 	return ids, nil
-}
-
-// missingPerson tells why row i was not written (bulkInsert): its ID
-// number was taken, or another constraint refused it.
-func missingPerson(ctx context.Context, tx Tx, p PersonRow, i int) error {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM persons WHERE id_index = $1`, p.IDIndex).Scan(&n); err != nil {
-		return fmt.Errorf("store: insert persons: %w", err)
-	}
-	if n > 0 {
-		return domain.Conflict("id_number", "person.id_taken", nil)
-	}
-	return fmt.Errorf("store: insert persons: row %d refused by a constraint", i)
 }
 
 func insertMemberships(ctx context.Context, tx Tx, ps []PersonRow, ids []domain.PersonID) error {
@@ -289,17 +231,12 @@ func insertMemberships(ctx context.Context, tx Tx, ps []PersonRow, ids []domain.
 	if n == 0 {
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, bulkInsert(tx.Dialect())+`memberships (person_id, status, joined_on, full_on, home_org_id,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (person_id, status, joined_on, full_on, home_org_id,
 		mobile_org_id, certificate_no, certificate_to, certificate_from, last_contact_on, contact_state,
-		contact_state_on) VALUES `+values(tx.Dialect(), n, 12), args...)
-	if err != nil {
+		contact_state_on) VALUES `+values(tx.Dialect(), n, 12), args...); err != nil {
 		return fmt.Errorf("store: insert memberships: %w", err)
 	}
-	got, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("store: insert memberships: %w", err)
-	}
-	return wrote("memberships", int(got), n)
+	return nil
 }
 
 func insertEvents(ctx context.Context, tx Tx, ids []domain.PersonID, kind, detail, actor string, on domain.Date, now time.Time) error {
@@ -311,23 +248,18 @@ func insertEvents(ctx context.Context, tx Tx, ids []domain.PersonID, kind, detai
 	for _, id := range ids {
 		args = append(args, id, kind, on, detail, actor, at)
 	}
-	query := bulkInsert(tx.Dialect()) + `person_events (person_id, kind, on_date, detail, actor_name, recorded_at)
+	query := `INSERT INTO person_events (person_id, kind, on_date, detail, actor_name, recorded_at)
 		VALUES ` + values(tx.Dialect(), len(ids), 6)
 	st, err := prepared(ctx, tx, len(ids), query)
-	var res sql.Result
 	if err == nil && st != nil {
-		res, err = st.ExecContext(ctx, args...)
+		_, err = st.ExecContext(ctx, args...)
 	} else if err == nil {
-		res, err = tx.ExecContext(ctx, query, args...)
-	}
-	var got int64
-	if err == nil {
-		got, err = res.RowsAffected()
+		_, err = tx.ExecContext(ctx, query, args...)
 	}
 	if err != nil {
 		return fmt.Errorf("store: insert person events: %w", err)
 	}
-	return wrote("person events", int(got), len(ids))
+	return nil
 }
 
 // UpdateImportedPerson overwrites the fields a roster carries for a

@@ -165,8 +165,7 @@ func TestBulkInsertAndLookup(t *testing.T) {
 		if domain.CodeOf(err) != domain.CodeConflict {
 			t.Fatalf("duplicate insert: %v", err)
 		}
-		// So does a row whose organization does not exist (SQLite checks
-		// the keys at the commit: InsertPersons defers them).
+		// So does a row whose organization does not exist.
 		orphan := append([]store.PersonRow(nil), ps[:3]...)
 		for i := range orphan {
 			orphan[i].IDIndex = []byte(fmt.Sprintf("orphan-%d", i))

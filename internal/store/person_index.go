@@ -393,7 +393,13 @@ func analyzePeople(ctx context.Context, tx Tx) error {
 // rowWriter inserts rows of width columns into a table, in multi-row
 // statements of at most 6,000 parameters; the statement for a full one is
 // parsed once a transaction (parsing thousands of values took a fifth of
-// a bulk pass, measured). The index's writers begin with bulkInsert.
+// a bulk pass, measured). On SQLite the statement is INSERT OR IGNORE: a
+// statement that cannot abort half-way needs no statement journal, which
+// otherwise copies every page the rows land on (most of the time of a
+// bulk import, measured); the rows were deleted just before, so there is
+// nothing to ignore. (The people's own tables keep their statement
+// journals: an immediate foreign key makes a multi-row statement one
+// that may abort, whatever its conflict clause or defer_foreign_keys.)
 type rowWriter struct {
 	ctx          context.Context
 	tx           Tx
@@ -406,7 +412,11 @@ type rowWriter struct {
 
 // newIndexWriter writes rows into a table of the index (see rowWriter).
 func newIndexWriter(ctx context.Context, tx Tx, into string, width int) *rowWriter {
-	return newRowWriter(ctx, tx, bulkInsert(tx.Dialect())+into, width, "")
+	verb := "INSERT INTO "
+	if tx.Dialect() == SQLite {
+		verb = "INSERT OR IGNORE INTO "
+	}
+	return newRowWriter(ctx, tx, verb+into, width, "")
 }
 
 // newRowWriter writes rows by insert (INSERT … INTO table (columns)),
