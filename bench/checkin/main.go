@@ -27,8 +27,9 @@
 // pool did: waits for a connection, and connections closed and opened
 // again for want of an idle slot (the PostgreSQL stall of decision 0013),
 // how many round trips the server made to the database per check-in
-// (store.DB.Counted: statements, begins and commits), and the CPU time of
-// this process and of a local PostgreSQL's server processes.
+// (store.DB.Counted: statements, begins and commits, those sent together
+// once), and the CPU time of this process and of a local PostgreSQL's
+// server processes.
 package main
 
 import (
