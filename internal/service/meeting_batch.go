@@ -83,8 +83,8 @@ func (b *checkinBatcher) run(s *Service) {
 
 // writeCheckins writes a batch in one transaction — the lines and
 // contacts, checked as they are written, then the audit entries in one
-// append (store.CheckInAudited) — and answers each check-in; one the write did
-// not take changed nothing and is answered errNotTaken.
+// append (store.CheckInAudited) — and answers each check-in; one the
+// write did not take changed nothing and is answered errNotTaken.
 func (s *Service) writeCheckins(batch []*checkinWrite) {
 	ctx := context.Background()
 	scans := make([]store.Scan, len(batch))

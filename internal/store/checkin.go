@@ -75,10 +75,10 @@ type Scanned struct {
 // with); the head comes back with Reserved set, and the batch's audit
 // entries go in with AppendReservedAudits (CheckInAudited sends both
 // statements on one connection, each with the transaction's begin or
-// commit). SQLite, which pays no round
-// trip and cannot return another table's columns from an UPDATE, reads
-// the candidates, updates their lines, and adds the contacts
-// (AddContacts); its entries go in with AppendAudits.
+// commit). SQLite, which pays no round trip and cannot return another
+// table's columns from an UPDATE, reads the candidates, updates their
+// lines, and adds the contacts (AddContacts); its entries go in with
+// AppendAudits.
 func CheckIn(ctx context.Context, tx Tx, scans []Scan, now time.Time, today domain.Date) ([]Scanned, Reserved, error) {
 	if len(scans) == 0 {
 		return nil, Reserved{}, nil
