@@ -27,8 +27,12 @@
 // pool did: waits for a connection, and connections closed and opened
 // again for want of an idle slot (the PostgreSQL stall of decision 0013),
 // how many round trips the server made to the database per check-in
-// (store.DB.Counted: statements, begins and commits), and the CPU time of
-// this process and of a local PostgreSQL's server processes.
+// (store.DB.Counted: statements, begins and commits, those sent together
+// once), and the CPU time of this process and of a local PostgreSQL's
+// server processes. -series names a file that receives one line per
+// member: when its page was asked for (ms after the scanning began) and
+// the page's and the check-in's latencies (ms), to tell the first
+// seconds' bursts (the scanners start together) from the rest.
 package main
 
 import (
@@ -72,12 +76,16 @@ const password = "Bench-Checkin-2026"
 // cpuProfile, when set, receives a CPU profile of the scanning.
 var cpuProfile *os.File
 
+// seriesFile, when set, receives each member's start and latencies.
+var seriesFile string
+
 func main() {
 	dsn := flag.String("db", "", "database (default: SQLite in a temporary folder)")
 	members := flag.Int("members", 2500, "members expected at the meeting")
 	scanners := flag.Int("scanners", 50, "members scanning at the same moment")
 	pace := flag.Duration("pace", 0, "how long each scanner waits before its next member (0: no pause)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the scanning to this file")
+	series := flag.String("series", "", "write each member's start and latencies to this file")
 	aged := flag.Duration("aged", 0, "how long before the scanning the members signed in: over a minute, each\n"+
 		"member's first request records the session's activity, as at a real meeting (0: just now)")
 	flag.Parse()
@@ -93,6 +101,7 @@ func main() {
 		defer f.Close()
 		cpuProfile = f
 	}
+	seriesFile = *series
 	if err := run(context.Background(), *dsn, *members, *scanners, *pace, *aged); err != nil {
 		fmt.Fprintln(os.Stderr, "checkin:", err)
 		os.Exit(1)
@@ -169,9 +178,12 @@ func run(ctx context.Context, dsn string, members, scanners int, pace, aged time
 		pprof.StartCPUProfile(cpuProfile)
 	}
 	before, tripsBefore, cpuBefore := db.Stats(), trips.Load(), cpuSeconds(ctx, db)
-	opens, confirms, took, err := scan(base, phones, scanners, pace, func() string { return code.Load().(string) })
+	opens, confirms, starts, took, err := scan(base, phones, scanners, pace, func() string { return code.Load().(string) })
 	pprof.StopCPUProfile()
 	if err != nil {
+		return err
+	}
+	if err := writeSeries(starts, opens, confirms); err != nil {
 		return err
 	}
 	fmt.Printf("%d check-ins by %d scanners in %s: %.0f check-ins/s\n", len(confirms), scanners, took.Round(time.Millisecond),
@@ -299,12 +311,14 @@ func signIn(base string, logins []string, workers int) ([]*phone, error) {
 // scan has every phone open the current code's page and confirm, workers
 // at a time, each worker waiting pace after each member, and returns the
 // latencies of both requests.
-func scan(base string, phones []*phone, workers int, pace time.Duration, code func() string) (opens, confirms []time.Duration, took time.Duration, err error) {
-	opens, confirms = make([]time.Duration, len(phones)), make([]time.Duration, len(phones))
+func scan(base string, phones []*phone, workers int, pace time.Duration, code func() string) (opens, confirms, starts []time.Duration,
+	took time.Duration, err error) {
+	opens, confirms, starts = make([]time.Duration, len(phones)), make([]time.Duration, len(phones)), make([]time.Duration, len(phones))
 	t0 := time.Now()
 	err = each(len(phones), workers, func(i int) error {
 		p, path := phones[i], base+"/checkin/"+code()
 		start := time.Now()
+		starts[i] = start.Sub(t0)
 		status, err := p.get(path)
 		if err != nil || status != http.StatusOK {
 			return errors.Join(err, fmt.Errorf("open %s: %d", path, status))
@@ -319,7 +333,21 @@ func scan(base string, phones []*phone, workers int, pace time.Duration, code fu
 		time.Sleep(pace)
 		return nil
 	})
-	return opens, confirms, time.Since(t0), err
+	return opens, confirms, starts, time.Since(t0), err
+}
+
+// writeSeries writes -series: per member, the page's start, the page's
+// latency and the check-in's, in milliseconds.
+func writeSeries(starts, opens, confirms []time.Duration) error {
+	if seriesFile == "" {
+		return nil
+	}
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	var b strings.Builder
+	for i := range starts {
+		fmt.Fprintf(&b, "%.3f %.3f %.3f\n", ms(starts[i]), ms(opens[i]), ms(confirms[i]))
+	}
+	return os.WriteFile(seriesFile, []byte(b.String()), 0o644)
 }
 
 // each runs f(0) … f(n-1) on workers goroutines and returns the first

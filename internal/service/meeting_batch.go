@@ -17,10 +17,11 @@ import (
 // commit: fifty commits in a row. Instead the scans that arrive while one
 // transaction commits all go into the next one, so a burst costs a few
 // commits. Each check-in keeps its own line, contact and audit entry, and
-// its own answer (store.CheckIn writes them in a few statements); a batch that fails is written again one check-in at a
-// time, so one bad write cannot sink the others. The checks that can
-// refuse a scan run before it joins a batch, on the read pool, in
-// parallel.
+// its own answer (store.CheckInAudited writes them in a few statements,
+// two round trips on PostgreSQL); a batch that fails is written again one
+// check-in at a time, so one bad write cannot sink the others. The checks
+// that can refuse a scan run before it joins a batch, on the read pool,
+// in parallel.
 
 // maxCheckinBatch bounds one transaction.
 const maxCheckinBatch = 64
@@ -81,23 +82,17 @@ func (b *checkinBatcher) run(s *Service) {
 }
 
 // writeCheckins writes a batch in one transaction — the lines and
-// contacts, checked as they are written (store.CheckIn), then the audit
-// entries in one append — and answers each check-in; one the write did
-// not take changed nothing and is answered errNotTaken.
+// contacts, checked as they are written, then the audit entries in one
+// append (store.CheckInAudited) — and answers each check-in; one the
+// write did not take changed nothing and is answered errNotTaken.
 func (s *Service) writeCheckins(batch []*checkinWrite) {
 	ctx := context.Background()
 	scans := make([]store.Scan, len(batch))
 	for i, w := range batch {
 		scans[i] = store.Scan{Meeting: w.id, Account: w.actor.AccountID, By: w.actor.Name}
 	}
-	var res []store.Scanned
-	err := s.db.Tx(ctx, func(tx store.Tx) error {
-		now := s.Now()
-		var head store.Reserved
-		var err error
-		if res, head, err = store.CheckIn(ctx, tx, scans, now, domain.Today(now)); err != nil {
-			return err
-		}
+	now := s.Now()
+	res, err := store.CheckInAudited(ctx, s.db, s.chain, scans, now, domain.Today(now), func(res []store.Scanned) []store.AuditEntry {
 		var entries []store.AuditEntry
 		for i, w := range batch {
 			if res[i].Took {
@@ -105,12 +100,7 @@ func (s *Service) writeCheckins(batch []*checkinWrite) {
 					map[string]any{"person": res[i].Person}))
 			}
 		}
-		if head.Ok {
-			_, err = store.AppendReservedAudits(ctx, tx, s.chain, entries, head.AuditHead)
-		} else {
-			_, err = store.AppendAudits(ctx, tx, s.chain, entries)
-		}
-		return err
+		return entries
 	})
 	if err != nil && len(batch) > 1 {
 		for _, w := range batch {

@@ -342,3 +342,54 @@ func TestCheckinLocksAuditHeadLast(t *testing.T) {
 	noErr(t, holder.Rollback())
 	noErr(t, <-done)
 }
+
+// On PostgreSQL a batch is two pipelined round trips (store.CheckInAudited):
+// when the second fails — here an audit entry PostgreSQL refuses — the
+// whole batch is rolled back, line, contact and head alike, the
+// connection goes back to the pool outside any transaction, and the next
+// check-in is written and chained as usual.
+func TestCheckinPipelineRollsBack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if db.Dialect() != store.Postgres {
+			t.Skip("SQLite writes a batch in a DB.Tx")
+		}
+		w, a, _, jia, _, id := twoMembersMeeting(t, db)
+		var seq int64
+		noErr(t, db.Read().QueryRowContext(ctx, `SELECT seq FROM audit_head WHERE id = 1`).Scan(&seq))
+		now := w.svc.Now()
+		_, err := store.CheckInAudited(ctx, db, nulChain{}, []store.Scan{{Meeting: id, Account: jia.AccountID, By: jia.Name}}, now,
+			domain.Today(now), func(res []store.Scanned) []store.AuditEntry {
+				return []store.AuditEntry{{At: now, ActorName: "x", Action: "meeting.checkin\x00", ObjectType: "meeting", ObjectID: "1",
+					Outcome: "ok"}}
+			})
+		if err == nil {
+			t.Fatal("an entry PostgreSQL refuses was written")
+		}
+		var after int64
+		var contacts, open int
+		noErr(t, db.Read().QueryRowContext(ctx, `SELECT seq FROM audit_head WHERE id = 1`).Scan(&after))
+		noErr(t, db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM person_contacts WHERE channel = 'checkin'`).Scan(&contacts))
+		noErr(t, db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND state LIKE 'idle in transaction%'`).Scan(&open))
+		if l := w.lines(t, id)[a]; l.Status == domain.AttendPresent || after != seq || contacts != 0 || open != 0 {
+			t.Fatalf("after the failed batch: line %+v, head %d (was %d), %d contacts, %d connections in a transaction",
+				l, after, seq, contacts, open)
+		}
+		code, err := w.svc.CheckinCode(ctx, w.actor(t, "mobile"), id)
+		noErr(t, err)
+		_, err = w.svc.CheckIn(ctx, jia, 0, code.Token, "")
+		noErr(t, err)
+		if l := w.lines(t, id)[a]; l.Status != domain.AttendPresent {
+			t.Fatalf("the next check-in: %+v", l)
+		}
+		brk, _, err := w.svc.VerifyAuditChain(ctx)
+		if err != nil || brk != nil {
+			t.Fatalf("audit chain: %+v %v", brk, err)
+		}
+	})
+}
+
+// nulChain chains nothing: the entries it is given are never kept.
+type nulChain struct{}
+
+func (nulChain) ChainHash(prev, entry []byte) []byte { return []byte("x") }

@@ -79,6 +79,24 @@ type AuditHead struct {
 // a statement of tx already reserved, moving the head on by len(es) and
 // returning it as h (the check-in batch's statement on PostgreSQL).
 func AppendReservedAudits(ctx context.Context, tx Tx, c Chainer, es []AuditEntry, h AuditHead) ([]int64, error) {
+	stmts, seqs := reservedAudits(tx.Dialect(), c, es, h)
+	for _, st := range stmts {
+		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
+			return nil, fmt.Errorf("store: append audit: %w", err)
+		}
+	}
+	return seqs, nil
+}
+
+// stmt is one statement with its arguments.
+type stmt struct {
+	query string
+	args  []any
+}
+
+// reservedAudits chains es after h and returns the statements that append
+// them and move the head's hash on, with the entries' sequence numbers.
+func reservedAudits(d Dialect, c Chainer, es []AuditEntry, h AuditHead) ([]stmt, []int64) {
 	if len(es) == 0 {
 		return nil, nil
 	}
@@ -98,25 +116,22 @@ func AppendReservedAudits(ctx context.Context, tx Tx, c Chainer, es []AuditEntry
 		args = append(args, e.Seq, e.At, sql.NullInt64{Int64: e.ActorID, Valid: e.ActorID != 0}, e.ActorName, e.Address, e.Action,
 			e.ObjectType, e.ObjectID, e.Outcome, e.Detail, e.PrevHash, e.Hash)
 	}
+	var out []stmt
 	for start := 0; start < len(es); start += auditBatch {
 		n := min(auditBatch, len(es)-start)
-		query, part := `INSERT INTO audit_log (seq, at, actor_id, actor_name, address, action, object_type,
-			object_id, outcome, detail, prev_hash, hash) VALUES `+values(tx.Dialect(), n, 12), args[12*start:12*(start+n)]
-		if start+n == len(es) && tx.Dialect() == Postgres {
+		st := stmt{`INSERT INTO audit_log (seq, at, actor_id, actor_name, address, action, object_type,
+			object_id, outcome, detail, prev_hash, hash) VALUES ` + values(d, n, 12), args[12*start : 12*(start+n)]}
+		if start+n == len(es) && d == Postgres {
 			// The last rows and the head's new hash in one round trip.
-			query, part = `WITH rows AS (`+query+`) UPDATE audit_head SET hash = $`+strconv.Itoa(12*n+1)+` WHERE id = 1`,
-				append(part[:len(part):len(part)], prev)
+			st = stmt{`WITH rows AS (` + st.query + `) UPDATE audit_head SET hash = $` + strconv.Itoa(12*n+1) + ` WHERE id = 1`,
+				append(st.args[:len(st.args):len(st.args)], prev)}
 		}
-		if _, err := tx.ExecContext(ctx, query, part...); err != nil {
-			return nil, fmt.Errorf("store: append audit: %w", err)
-		}
+		out = append(out, st)
 	}
-	if tx.Dialect() != Postgres {
-		if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, prev); err != nil {
-			return nil, fmt.Errorf("store: audit head: %w", err)
-		}
+	if d != Postgres {
+		out = append(out, stmt{`UPDATE audit_head SET hash = $1 WHERE id = 1`, []any{prev}})
 	}
-	return seqs, nil
+	return out, seqs
 }
 
 // auditBatch bounds the rows of one INSERT (12 parameters each).

@@ -73,10 +73,12 @@ type Scanned struct {
 // lines, the contacts, the last contacts, the audit chain's head moved on
 // by one sequence number per check-in taken, and the meetings to answer
 // with); the head comes back with Reserved set, and the batch's audit
-// entries go in with AppendReservedAudits. SQLite, which pays no round
-// trip and cannot return another table's columns from an UPDATE, reads
-// the candidates, updates their lines, and adds the contacts
-// (AddContacts); its entries go in with AppendAudits.
+// entries go in with AppendReservedAudits (CheckInAudited sends both
+// statements on one connection, each with the transaction's begin or
+// commit). SQLite, which pays no round trip and cannot return another
+// table's columns from an UPDATE, reads the candidates, updates their
+// lines, and adds the contacts (AddContacts); its entries go in with
+// AppendAudits.
 func CheckIn(ctx context.Context, tx Tx, scans []Scan, now time.Time, today domain.Date) ([]Scanned, Reserved, error) {
 	if len(scans) == 0 {
 		return nil, Reserved{}, nil
@@ -92,6 +94,12 @@ func CheckIn(ctx context.Context, tx Tx, scans []Scan, now time.Time, today doma
 	if err != nil {
 		return nil, head, fmt.Errorf("store: check in: %w", err)
 	}
+	out, err := answer(scans, took)
+	return out, head, err
+}
+
+// answer tells each scan whether it took, from the lines taken.
+func answer(scans []Scan, took []scanTook) ([]Scanned, error) {
 	left := map[[2]int64]scanTook{}
 	for _, t := range took {
 		left[[2]int64{int64(t.m.ID), int64(t.account)}] = t
@@ -107,9 +115,9 @@ func CheckIn(ctx context.Context, tx Tx, scans []Scan, now time.Time, today doma
 	if n := countTook(out); n != len(took) {
 		// Every line taken answers one scan, or the head reserved numbers
 		// that no entry would fill.
-		return nil, Reserved{}, fmt.Errorf("store: check in: %d lines taken, %d scans answered", len(took), n)
+		return nil, fmt.Errorf("store: check in: %d lines taken, %d scans answered", len(took), n)
 	}
-	return out, head, nil
+	return out, nil
 }
 
 func countTook(out []Scanned) int {
@@ -136,11 +144,17 @@ type scanTook struct {
 	m       domain.Meeting
 }
 
+// tookRows is what readTook reads: database/sql's rows or pgx's.
+type tookRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
 // readTook reads the check-ins taken: each row the meeting's columns, the
 // account and the person, then the extra columns into extra (the same
 // in every row).
-func readTook(rows *sql.Rows, extra ...any) ([]scanTook, error) {
-	defer rows.Close()
+func readTook(rows tookRows, extra ...any) ([]scanTook, error) {
 	var out []scanTook
 	for rows.Next() {
 		var t scanTook
@@ -155,6 +169,27 @@ func readTook(rows *sql.Rows, extra ...any) ([]scanTook, error) {
 }
 
 func checkInPostgres(ctx context.Context, tx Tx, scans []Scan, now time.Time, today domain.Date) ([]scanTook, Reserved, error) {
+	st := checkInStmt(scans, now, today)
+	rows, err := tx.queryMarksNoPeople(ctx, st.query, st.args...)
+	if err != nil {
+		return nil, Reserved{}, err
+	}
+	defer rows.Close()
+	return readTookReserved(rows)
+}
+
+// readTookReserved reads the check-ins taken by checkInStmt and the audit
+// head it moved on.
+func readTookReserved(rows tookRows) ([]scanTook, Reserved, error) {
+	var h Reserved
+	took, err := readTook(rows, &h.Seq, &h.Hash)
+	h.Ok = len(took) > 0
+	return took, h, err
+}
+
+// checkInStmt is PostgreSQL's one statement for a batch of scans
+// (CheckIn).
+func checkInStmt(scans []Scan, now time.Time, today domain.Date) stmt {
 	args := make([]any, 0, 3*len(scans)+2)
 	args = append(args, ts(now), today)
 	for _, sc := range scans {
@@ -169,10 +204,10 @@ func checkInPostgres(ctx context.Context, tx Tx, scans []Scan, now time.Time, to
 	// only to read them; no trigger of the people index watches either
 	// (TestOnlyPeopleTablesMarkPeople), so the commit need not read
 	// person_stale.
-	rows, err := tx.queryMarksNoPeople(ctx, `WITH took AS (
+	return stmt{`WITH took AS (
 		UPDATE meeting_attendance a SET status = 'present', method = 'qr', checked_in_at = $1, recorded_at = $1,
 			recorded_by = v.actor, leave_state = CASE WHEN a.leave_state = 'refused' THEN 'refused' ELSE '' END
-		FROM (VALUES `+castValues(tx.Dialect(), 2, len(scans), "BIGINT", "BIGINT", "")+`) AS v (meeting, account, actor)
+		FROM (VALUES ` + castValues(Postgres, 2, len(scans), "BIGINT", "BIGINT", "") + `) AS v (meeting, account, actor)
 			JOIN accounts ac ON ac.id = v.account JOIN meetings m ON m.id = v.meeting
 		WHERE a.meeting_id = m.id AND a.person_id = ac.person_id AND a.expected AND a.status <> 'present'
 			AND m.state = 'planned' AND m.held_on = $2
@@ -191,15 +226,8 @@ func checkInPostgres(ctx context.Context, tx Tx, scans []Scan, now time.Time, to
 			AND (SELECT COUNT(*) FROM contacts) + (SELECT COUNT(*) FROM last_contacts) >= 0
 		RETURNING seq, hash
 	)
-	SELECT `+meetingCols+`, took.account, took.person_id, head.seq, head.hash FROM took CROSS JOIN head
-		JOIN meetings m ON m.id = took.meeting_id JOIN orgs o ON o.id = m.org_id LEFT JOIN orgs c ON c.id = m.co_org_id`, args...)
-	if err != nil {
-		return nil, Reserved{}, err
-	}
-	var h Reserved
-	took, err := readTook(rows, &h.Seq, &h.Hash)
-	h.Ok = len(took) > 0
-	return took, h, err
+	SELECT ` + meetingCols + `, took.account, took.person_id, head.seq, head.hash FROM took CROSS JOIN head
+		JOIN meetings m ON m.id = took.meeting_id JOIN orgs o ON o.id = m.org_id LEFT JOIN orgs c ON c.id = m.co_org_id`, args}
 }
 
 func checkInSQLite(ctx context.Context, tx Tx, scans []Scan, now time.Time, today domain.Date) ([]scanTook, error) {
@@ -215,6 +243,7 @@ func checkInSQLite(ctx context.Context, tx Tx, scans []Scan, now time.Time, toda
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	all, err := readTook(rows)
 	if err != nil || len(all) == 0 {
 		return nil, err

@@ -163,7 +163,8 @@ func (tx Tx) markPeople() {
 
 // Counted returns a handle on the same pools that adds one to n for every
 // round trip it makes: each statement on the read pool, and each
-// statement, begin and commit of its transactions. Tests and benchmarks
+// statement, begin and commit of its transactions (statements sent
+// together count once: CheckInAudited). Tests and benchmarks
 // count what a request costs with it. Close the original, not this one.
 func (db *DB) Counted(n *atomic.Int64) *DB {
 	c := *db
