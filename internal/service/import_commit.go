@@ -169,7 +169,7 @@ func (s *Service) commit(ctx context.Context, a *authz.Actor, rec store.ImportRe
 			return err
 		}
 		im.sink = func(ctx context.Context, rows []pendingRow) error {
-			var fresh []store.PersonRow
+			var fresh, changed []store.PersonRow
 			for _, pr := range rows {
 				switch {
 				case pr.verdict == verdictNew:
@@ -177,13 +177,19 @@ func (s *Service) commit(ctx context.Context, a *authz.Actor, rec store.ImportRe
 				case pr.verdict == verdictUpdate && opts.Mode == ImportSkip:
 					im.counts.Skipped++
 				case pr.verdict == verdictUpdate:
-					if err := store.UpdateImportedPerson(ctx, tx, pr.p, "updated", string(detail), a.Name, today, now); err != nil {
+					changed = append(changed, pr.p)
+				}
+			}
+			im.write(func() error {
+				for _, p := range changed {
+					if err := store.UpdateImportedPerson(ctx, tx, p, "updated", string(detail), a.Name, today, now); err != nil {
 						return err
 					}
 				}
-			}
-			_, err := store.InsertPersons(ctx, tx, fresh, "registered", string(detail), a.Name, today, now)
-			return err
+				_, err := store.InsertPersons(ctx, tx, fresh, "registered", string(detail), a.Name, today, now)
+				return err
+			})
+			return nil
 		}
 		if err := im.run(ctx, r, size, rec.FileName); err != nil {
 			im.abortReport()

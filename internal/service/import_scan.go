@@ -43,7 +43,8 @@ type importer struct {
 	report   *errorReport
 	total    int // estimate of the data rows, for progress
 
-	sink func(ctx context.Context, rows []pendingRow) error
+	sink    func(ctx context.Context, rows []pendingRow) error
+	writing chan error // the batch being written (write), if one is
 }
 
 // verdict is what a commit does with an accepted row.
@@ -94,7 +95,14 @@ func (s *Service) newImporter(ctx context.Context, a *authz.Actor, opts ImportOp
 // run reads every data sheet of the file. Any error of the reader, even
 // after rows were handled, fails the whole pass: a damaged sheet must
 // never yield part of its rows.
-func (im *importer) run(ctx context.Context, r io.ReaderAt, size int64, name string) error {
+func (im *importer) run(ctx context.Context, r io.ReaderAt, size int64, name string) (err error) {
+	defer func() {
+		// A batch still being written must be done with the transaction
+		// before the caller commits or rolls it back.
+		if werr := im.settle(); err == nil {
+			err = werr
+		}
+	}()
 	rd, err := roster.Open(r, size, name, im.opts.Limits)
 	if err != nil {
 		return fileError(err)
@@ -142,6 +150,9 @@ func (im *importer) run(ctx context.Context, r io.ReaderAt, size int64, name str
 		return fileError(&roster.Error{Code: roster.CodeNoHeader})
 	}
 	if err := im.flush(ctx); err != nil {
+		return err
+	}
+	if err := im.settle(); err != nil {
 		return err
 	}
 	im.progress(true)
@@ -268,6 +279,9 @@ func (im *importer) flush(ctx context.Context) error {
 	if len(im.pending) == 0 {
 		return nil
 	}
+	if err := im.settle(); err != nil {
+		return err
+	}
 	idx := make([][]byte, len(im.pending))
 	for i, pr := range im.pending {
 		idx[i] = pr.p.IDIndex
@@ -309,6 +323,29 @@ func (im *importer) flush(ctx context.Context) error {
 	}
 	err = im.sink(ctx, kept)
 	im.pending = im.pending[:0]
+	return err
+}
+
+// write runs a batch's writes while the pass goes on reading, checking
+// and sealing the next batch: with a second core the database's work
+// overlaps the file's (…). One batch is written at a time, and nothing
+// else uses the transaction meanwhile: the next batch's lookup, and the
+// end of the pass, wait for it (settle). job must not touch the
+// importer's state; its error comes back from settle.
+func (im *importer) write(job func() error) {
+	done := make(chan error, 1)
+	im.writing = done
+	go func() { done <- job() }()
+}
+
+// settle waits for the batch being written, if one is, and returns its
+// error.
+func (im *importer) settle() error {
+	if im.writing == nil {
+		return nil
+	}
+	err := <-im.writing
+	im.writing = nil
 	return err
 }
 

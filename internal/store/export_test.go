@@ -16,12 +16,12 @@ func SetIndexBulk(bulk int) (restore func()) {
 }
 
 // SetIndexBatch makes the people index read its stale people n at a
-// time, so that tests reach several batches; the returned function
-// restores the size.
+// time, and write n rows a statement on PostgreSQL, so that tests reach
+// several batches; the returned function restores the sizes.
 func SetIndexBatch(n int) (restore func()) {
-	b := indexBatch
-	indexBatch = n
-	return func() { indexBatch = b }
+	b, r := indexBatch, pgArrayRows
+	indexBatch, pgArrayRows = n, n
+	return func() { indexBatch, pgArrayRows = b, r }
 }
 
 // PlanWalk names the walk planPersons chooses for f: "stretch" (the
