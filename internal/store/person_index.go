@@ -420,7 +420,7 @@ type rowWriter struct {
 }
 
 // pgArrayRows is how many rows a PostgreSQL statement of rowWriter takes.
-var pgArrayRows = 20000
+var pgArrayRows = 5000
 
 // newIndexWriter writes rows into a table of the index (see rowWriter).
 func newIndexWriter(ctx context.Context, tx Tx, into string, width int) *rowWriter {
