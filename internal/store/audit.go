@@ -64,7 +64,13 @@ func AppendAudits(ctx context.Context, tx Tx, c Chainer, es []AuditEntry) ([]int
 		Scan(&h.Seq, &h.Hash); err != nil {
 		return nil, fmt.Errorf("store: audit head: %w", err)
 	}
-	return AppendReservedAudits(ctx, tx, c, es, h)
+	stmts, seqs := reservedAudits(tx.Dialect(), c, es, h)
+	for _, st := range stmts {
+		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
+			return nil, fmt.Errorf("store: append audit: %w", err)
+		}
+	}
+	return seqs, nil
 }
 
 // AuditHead is the chain's head as a statement that reserved sequence
@@ -75,27 +81,16 @@ type AuditHead struct {
 	Hash []byte
 }
 
-// AppendReservedAudits is AppendAudits for entries whose sequence numbers
-// a statement of tx already reserved, moving the head on by len(es) and
-// returning it as h (the check-in batch's statement on PostgreSQL).
-func AppendReservedAudits(ctx context.Context, tx Tx, c Chainer, es []AuditEntry, h AuditHead) ([]int64, error) {
-	stmts, seqs := reservedAudits(tx.Dialect(), c, es, h)
-	for _, st := range stmts {
-		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
-			return nil, fmt.Errorf("store: append audit: %w", err)
-		}
-	}
-	return seqs, nil
-}
-
 // stmt is one statement with its arguments.
 type stmt struct {
 	query string
 	args  []any
 }
 
-// reservedAudits chains es after h and returns the statements that append
-// them and move the head's hash on, with the entries' sequence numbers.
+// reservedAudits chains es after h, whose sequence numbers a statement
+// already reserved (AppendAudits, or the check-in batch's statement on
+// PostgreSQL), and returns the statements that append them and move the
+// head's hash on, with the entries' sequence numbers.
 func reservedAudits(d Dialect, c Chainer, es []AuditEntry, h AuditHead) ([]stmt, []int64) {
 	if len(es) == 0 {
 		return nil, nil

@@ -59,7 +59,7 @@ type Scanned struct {
 	Meeting domain.Meeting
 }
 
-// CheckIn checks in the members of the scanning accounts, each once, with
+// checkIn checks in the members of the scanning accounts, each once, with
 // a few statements for the whole batch, and checks in the same statements
 // that each may be: the account is linked to a member, the meeting is
 // planned for today, and the member has an expected line not yet present.
@@ -69,33 +69,22 @@ type Scanned struct {
 // take changed nothing; the reason is for the caller to read
 // (CheckinStateOf). The same scan twice in a batch takes once.
 //
-// PostgreSQL does it all in one statement (data-modifying WITH: the
-// lines, the contacts, the last contacts, the audit chain's head moved on
-// by one sequence number per check-in taken, and the meetings to answer
-// with); the head comes back with Reserved set, and the batch's audit
-// entries go in with AppendReservedAudits (CheckInAudited sends both
-// statements on one connection, each with the transaction's begin or
-// commit). SQLite, which pays no round trip and cannot return another
-// table's columns from an UPDATE, reads the candidates, updates their
-// lines, and adds the contacts (AddContacts); its entries go in with
-// AppendAudits.
-func CheckIn(ctx context.Context, tx Tx, scans []Scan, now time.Time, today domain.Date) ([]Scanned, Reserved, error) {
+// This is SQLite's way (CheckInAudited): it pays no round trip and cannot
+// return another table's columns from an UPDATE, so it reads the
+// candidates, updates their lines, and adds the contacts (AddContacts);
+// the entries go in with AppendAudits. PostgreSQL does it all in one
+// statement (checkInStmt: the lines, the contacts, the last contacts, the
+// audit chain's head moved on by one sequence number per check-in taken,
+// and the meetings to answer with), sent with the transaction's begin.
+func checkIn(ctx context.Context, tx Tx, scans []Scan, now time.Time, today domain.Date) ([]Scanned, error) {
 	if len(scans) == 0 {
-		return nil, Reserved{}, nil
+		return nil, nil
 	}
-	var took []scanTook
-	var head Reserved
-	var err error
-	if tx.Dialect() == Postgres {
-		took, head, err = checkInPostgres(ctx, tx, scans, now, today)
-	} else {
-		took, err = checkInSQLite(ctx, tx, scans, now, today)
-	}
+	took, err := checkInSQLite(ctx, tx, scans, now, today)
 	if err != nil {
-		return nil, head, fmt.Errorf("store: check in: %w", err)
+		return nil, fmt.Errorf("store: check in: %w", err)
 	}
-	out, err := answer(scans, took)
-	return out, head, err
+	return answer(scans, took)
 }
 
 // answer tells each scan whether it took, from the lines taken.
@@ -168,16 +157,6 @@ func readTook(rows tookRows, extra ...any) ([]scanTook, error) {
 	return out, rows.Err()
 }
 
-func checkInPostgres(ctx context.Context, tx Tx, scans []Scan, now time.Time, today domain.Date) ([]scanTook, Reserved, error) {
-	st := checkInStmt(scans, now, today)
-	rows, err := tx.queryMarksNoPeople(ctx, st.query, st.args...)
-	if err != nil {
-		return nil, Reserved{}, err
-	}
-	defer rows.Close()
-	return readTookReserved(rows)
-}
-
 // readTookReserved reads the check-ins taken by checkInStmt and the audit
 // head it moved on.
 func readTookReserved(rows tookRows) ([]scanTook, Reserved, error) {
@@ -188,7 +167,7 @@ func readTookReserved(rows tookRows) ([]scanTook, Reserved, error) {
 }
 
 // checkInStmt is PostgreSQL's one statement for a batch of scans
-// (CheckIn).
+// (checkIn).
 func checkInStmt(scans []Scan, now time.Time, today domain.Date) stmt {
 	args := make([]any, 0, 3*len(scans)+2)
 	args = append(args, ts(now), today)

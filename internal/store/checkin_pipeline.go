@@ -13,7 +13,7 @@ import (
 	"gongjian/internal/domain"
 )
 
-// CheckInAudited writes a batch of check-ins (CheckIn) and the audit
+// CheckInAudited writes a batch of check-ins (checkIn) and the audit
 // entries that entries makes of what took, in one transaction, and
 // returns what became of each scan.
 //
@@ -26,14 +26,14 @@ import (
 // audit head that the first statement returns, so two is the least. The
 // COMMIT's answer is read before anyone is answered: an acknowledged
 // check-in is durable as before. SQLite, with no round trip to save,
-// runs CheckIn and AppendAudits in a DB.Tx.
+// runs checkIn and AppendAudits in a DB.Tx.
 func CheckInAudited(ctx context.Context, db *DB, c Chainer, scans []Scan, now time.Time, today domain.Date,
 	entries func([]Scanned) []AuditEntry) ([]Scanned, error) {
 	if db.Dialect() != Postgres {
 		var out []Scanned
 		err := db.Tx(ctx, func(tx Tx) error {
 			var err error
-			if out, _, err = CheckIn(ctx, tx, scans, now, today); err == nil {
+			if out, err = checkIn(ctx, tx, scans, now, today); err == nil {
 				_, err = AppendAudits(ctx, tx, c, entries(out))
 			}
 			return err

@@ -467,21 +467,23 @@ func (w *rowWriter) write(full bool) {
 	if w.err != nil {
 		return
 	}
-	query, args := w.insert+` VALUES `+values(SQLite, len(w.args)/w.width, w.width)+w.suffix, w.args
-	if w.tx.Dialect() == Postgres {
-		query, args, w.err = unnest(w.insert, w.suffix, w.args, w.width)
-		full = w.err == nil
-	}
-	if !full {
-		_, w.err = w.tx.ExecContext(w.ctx, query, args...)
-		return
-	}
-	if w.full == nil {
-		if w.full, w.err = w.tx.PrepareContext(w.ctx, query); w.err != nil {
-			return
+	args := w.args
+	sqlite := func() string { return w.insert + ` VALUES ` + values(SQLite, len(args)/w.width, w.width) + w.suffix }
+	switch {
+	case w.tx.Dialect() == Postgres:
+		var query string
+		if query, args, w.err = unnest(w.insert, w.suffix, w.args, w.width); w.err == nil && w.full == nil {
+			w.full, w.err = w.tx.PrepareContext(w.ctx, query)
 		}
+	case !full:
+		_, w.err = w.tx.ExecContext(w.ctx, sqlite(), args...)
+		return
+	case w.full == nil:
+		w.full, w.err = w.tx.PrepareContext(w.ctx, sqlite())
 	}
-	_, w.err = w.full.ExecContext(w.ctx, args...)
+	if w.err == nil {
+		_, w.err = w.full.ExecContext(w.ctx, args...)
+	}
 }
 
 // pgColumn gathers column j of rows of width columns into an array.

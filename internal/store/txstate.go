@@ -120,16 +120,6 @@ func (tx Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sq
 	return tx.Tx.QueryRowContext(ctx, query, args...)
 }
 
-// queryMarksNoPeople is QueryContext for a statement that mayMarkPeople
-// cannot judge but its caller can: a data-modifying WITH that names a
-// people table only to read it or to set a column no trigger watches (the
-// check-in batch's last contacts). It counts the round trip and leaves
-// the transaction's people flag as it was.
-func (tx Tx) queryMarksNoPeople(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	tx.st.tick()
-	return tx.Tx.QueryContext(ctx, query, args...)
-}
-
 // PrepareContext prepares a statement in the transaction, once: the
 // same text again returns the same statement, which the transaction
 // closes when it ends (callers do not). The bulk writers run statements
