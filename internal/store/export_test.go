@@ -58,3 +58,8 @@ var PeopleTables = peopleTables
 
 // IndexedColumns are the columns whose update marks people stale.
 var IndexedColumns = indexedColumns
+
+// ColumnsOnly hides q's dialect, so that the store reads a person
+// column by column (the form that works on both databases) where it
+// would read SQLite's one-value form.
+func ColumnsOnly(q Q) Q { return struct{ Q }{q} }
