@@ -68,16 +68,7 @@ func appendPersonList(b []byte, people []domain.Person, total int, capped bool, 
 
 // appendSummary is one personSummaryDTO.
 func appendSummary(b []byte, p *domain.Person) []byte {
-	b = append(b, `{"id":`...)
-	b = strconv.AppendInt(b, int64(p.ID), 10)
-	b = append(b, `,"name":`...)
-	b = appendJSONString(b, p.Name)
-	b = append(b, `,"pinyin":`...)
-	b = appendJSONString(b, p.Pinyin)
-	b = append(b, `,"initials":`...)
-	b = appendJSONString(b, p.Initials)
-	b = append(b, `,"gender":`...)
-	b = strconv.AppendInt(b, int64(p.Gender), 10)
+	b = appendPersonHead(b, p)
 	b = appendOptional(b, `,"id_number":`, string(p.IDNumber))
 	b = appendOptional(b, `,"phone":`, string(p.Phone))
 	b = appendOptional(b, `,"city_code":`, p.CityCode)
@@ -99,8 +90,9 @@ func appendSummary(b []byte, p *domain.Person) []byte {
 	return append(b, '}')
 }
 
-// appendPerson is one personDTO.
-func appendPerson(b []byte, p *domain.Person) []byte {
+// appendPersonHead opens a person's object with the fields a summary
+// and the whole record begin with.
+func appendPersonHead(b []byte, p *domain.Person) []byte {
 	b = append(b, `{"id":`...)
 	b = strconv.AppendInt(b, int64(p.ID), 10)
 	b = append(b, `,"name":`...)
@@ -111,6 +103,12 @@ func appendPerson(b []byte, p *domain.Person) []byte {
 	b = appendJSONString(b, p.Initials)
 	b = append(b, `,"gender":`...)
 	b = strconv.AppendInt(b, int64(p.Gender), 10)
+	return b
+}
+
+// appendPerson is one personDTO.
+func appendPerson(b []byte, p *domain.Person) []byte {
+	b = appendPersonHead(b, p)
 	for _, f := range [...]struct{ key, v string }{{`,"ethnicity":`, p.Ethnicity}, {`,"id_number":`, string(p.IDNumber)},
 		{`,"phone":`, string(p.Phone)}, {`,"education":`, p.Education}, {`,"hometown_code":`, p.HometownCode},
 		{`,"hometown_village":`, p.HometownVillage}, {`,"left_home_on":`, p.LeftHomeOn.String()},
