@@ -275,12 +275,35 @@ func (db *DB) IndexPersons(ctx context.Context) error {
 	})
 }
 
+// begin starts a write transaction. On PostgreSQL it begins on a
+// connection of its own (st.conn), so that the transaction's bulk writes
+// can reach the driver's COPY on that connection (Tx.copyFrom).
+func (db *DB) begin(ctx context.Context, st *txState) (*sql.Tx, error) {
+	if db.dialect != Postgres {
+		return db.write.BeginTx(ctx, nil)
+	}
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	st.conn = conn
+	return tx, nil
+}
+
 func (db *DB) tx(ctx context.Context, fn func(tx Tx) error) (err error) {
 	st := &txState{count: db.count}
 	st.tick()
-	tx, err := db.write.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx, st)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
+	}
+	if st.conn != nil {
+		defer st.conn.Close()
 	}
 	defer func() {
 		if p := recover(); p != nil {

@@ -87,9 +87,6 @@ func PersonsByIDIndex(ctx context.Context, q Q, d Dialect, idx [][]byte) (map[st
 	return out, rows.Err()
 }
 
-// personInsertCols are the columns InsertPersons fills, in order.
-const personInsertCols = 27
-
 // importBatch bounds the rows of one INSERT: 1,200 × 27 parameters stays
 // below SQLite's 32,766 and PostgreSQL's 65,535 placeholders. On SQLite a
 // larger statement touches each index page fewer times per row, and every
@@ -158,22 +155,37 @@ func values(d Dialect, n, width int) string {
 	return b.String()
 }
 
+// personInsertColumns are the columns of persons InsertPersons fills, in order.
+var personInsertColumns = []string{"name", "pinyin", "initials", "sort_key", "gender", "ethnicity", "id_sealed", "id_index", "id_masked",
+	"birth_on", "phone_sealed", "phone_index", "phone_masked", "education", "hometown_code", "hometown_village", "left_home_on",
+	"city_code", "district_code", "address", "employer", "employer_uscc", "industry", "occupation", "origin_org_id",
+	"created_at", "updated_at"}
+
+// personValues are p's values for personInsertColumns; dates go as dateOf has
+// them.
+func personValues(p *PersonRow, at time.Time, dateOf func(domain.Date) any) []any {
+	return []any{p.Name, p.Pinyin, p.Initials, p.SortKey, p.Gender, p.Ethnicity, p.IDSealed, p.IDIndex,
+		string(p.IDNumber), dateOf(p.BirthOn), p.PhoneSealed, nullBytes(p.PhoneIndex), string(p.Phone), p.Education,
+		p.HometownCode, p.HometownVillage, dateOf(p.LeftHomeOn), p.CityCode, p.DistrictCode, p.Address, p.Employer,
+		p.EmployerUSCC, p.Industry, p.Occupation, int64(p.OriginOrgID), at, at}
+}
+
 func insertPersonChunk(ctx context.Context, tx Tx, ps []PersonRow, now time.Time) ([]domain.PersonID, error) {
-	args := make([]any, 0, len(ps)*personInsertCols)
-	at := ts(now)
-	for _, p := range ps {
-		if len(p.IDIndex) == 0 {
+	for i := range ps {
+		if len(ps[i].IDIndex) == 0 {
 			return nil, fmt.Errorf("store: insert persons: a row without an ID number")
 		}
-		args = append(args, p.Name, p.Pinyin, p.Initials, p.SortKey, p.Gender, p.Ethnicity, p.IDSealed, p.IDIndex,
-			string(p.IDNumber), p.BirthOn, p.PhoneSealed, nullBytes(p.PhoneIndex), string(p.Phone), p.Education, p.HometownCode,
-			p.HometownVillage, p.LeftHomeOn, p.CityCode, p.DistrictCode, p.Address, p.Employer, p.EmployerUSCC, p.Industry,
-			p.Occupation, p.OriginOrgID, at, at)
 	}
-	query := `INSERT INTO persons (name, pinyin, initials, sort_key, gender, ethnicity, id_sealed,
-		id_index, id_masked, birth_on, phone_sealed, phone_index, phone_masked, education, hometown_code, hometown_village,
-		left_home_on, city_code, district_code, address, employer, employer_uscc, industry, occupation, origin_org_id,
-		created_at, updated_at) VALUES ` + values(tx.Dialect(), len(ps), personInsertCols) + ` RETURNING id, id_index`
+	if tx.Dialect() == Postgres {
+		return copyPersons(ctx, tx, ps, now)
+	}
+	args := make([]any, 0, len(ps)*len(personInsertColumns))
+	at := ts(now)
+	for i := range ps {
+		args = append(args, personValues(&ps[i], at, func(d domain.Date) any { return d })...)
+	}
+	query := `INSERT INTO persons (` + strings.Join(personInsertColumns, ", ") + `) VALUES ` +
+		values(tx.Dialect(), len(ps), len(personInsertColumns)) + ` RETURNING id, id_index`
 	st, err := prepared(ctx, tx, len(ps), query)
 	if err != nil {
 		return nil, fmt.Errorf("store: insert persons: %w", err)
@@ -243,6 +255,22 @@ func insertEvents(ctx context.Context, tx Tx, ids []domain.PersonID, kind, detai
 	if len(ids) == 0 {
 		return nil
 	}
+	if tx.Dialect() == Postgres {
+		at, day := ts(now), pgDate(on)
+		i := 0
+		_, err := tx.copyFrom(ctx, "person_events", []string{"person_id", "kind", "on_date", "detail", "actor_name", "recorded_at"},
+			pgx.CopyFromFunc(func() ([]any, error) {
+				if i == len(ids) {
+					return nil, nil
+				}
+				i++
+				return []any{int64(ids[i-1]), kind, day, detail, actor, at}, nil
+			}))
+		if err != nil {
+			return fmt.Errorf("store: insert person events: %w", err)
+		}
+		return nil
+	}
 	args := make([]any, 0, len(ids)*6)
 	at := ts(now)
 	for _, id := range ids {
@@ -260,6 +288,54 @@ func insertEvents(ctx context.Context, tx Tx, ids []domain.PersonID, kind, detai
 		return fmt.Errorf("store: insert person events: %w", err)
 	}
 	return nil
+}
+
+// copyPersons writes new people on PostgreSQL with COPY (Tx.copyFrom),
+// which returns no rows: their ids are drawn from the table's sequence
+// first, one round trip for the chunk, and written with them.
+func copyPersons(ctx context.Context, tx Tx, ps []PersonRow, now time.Time) ([]domain.PersonID, error) {
+	ids := make([]domain.PersonID, 0, len(ps))
+	rows, err := tx.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence('persons', 'id')) FROM generate_series(1, $1)`,
+		len(ps))
+	if err != nil {
+		return nil, fmt.Errorf("store: insert persons: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id domain.PersonID
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: insert persons: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil || len(ids) != len(ps) {
+		return nil, fmt.Errorf("store: insert persons: %d ids for %d people: %w", len(ids), len(ps), err)
+	}
+	rows.Close()
+	at := ts(now)
+	i := 0
+	_, err = tx.copyFrom(ctx, "persons", append([]string{"id"}, personInsertColumns...), pgx.CopyFromFunc(func() ([]any, error) {
+		if i == len(ps) {
+			return nil, nil
+		}
+		i++
+		return append([]any{int64(ids[i-1])}, personValues(&ps[i-1], at, pgDate)...), nil
+	}))
+	if isUnique(err) {
+		return nil, domain.Conflict("id_number", "person.id_taken", nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: insert persons: %w", err)
+	}
+	return ids, nil
+}
+
+// pgDate is a date as COPY's binary format takes it: NULL when unset.
+func pgDate(d domain.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return d.Time()
 }
 
 // UpdateImportedPerson overwrites the fields a roster carries for a

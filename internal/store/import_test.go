@@ -125,6 +125,9 @@ func TestBulkInsertAndLookup(t *testing.T) {
 				// and the day it began.
 				p.Membership.CertificateFrom, p.Membership.LastContactOn = domain.NewDate(2025, 3, 1), domain.NewDate(2026, 2, 1)
 				p.Membership.ContactState, p.Membership.ContactStateOn = domain.ContactLost, domain.NewDate(2026, 8, 1)
+				// Dates and a phone go through PostgreSQL's COPY as through
+				// an INSERT.
+				p.BirthOn, p.LeftHomeOn, p.Gender, p.PhoneIndex = domain.NewDate(1990, 5, 17), domain.NewDate(2024, 2, 1), 2, []byte("ph")
 			}
 			ps = append(ps, p)
 			idx = append(idx, p.IDIndex)
@@ -147,6 +150,15 @@ func TestBulkInsertAndLookup(t *testing.T) {
 		if m := lost.Membership; err != nil || m == nil || m.ContactState != domain.ContactLost || m.ContactStateOn != domain.NewDate(2026, 8, 1) ||
 			m.LastContactOn != domain.NewDate(2026, 2, 1) || m.CertificateFrom != domain.NewDate(2025, 3, 1) {
 			t.Fatalf("lost member %+v %v", lost.Membership, err)
+		}
+		if lost.BirthOn != domain.NewDate(1990, 5, 17) || lost.LeftHomeOn != domain.NewDate(2024, 2, 1) || lost.Gender != 2 ||
+			!lost.CreatedAt.Equal(importNow) {
+			t.Fatalf("lost member's person %+v", lost.Person)
+		}
+		var phones int
+		db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM persons WHERE phone_index IS NOT NULL`).Scan(&phones)
+		if phones != 1 {
+			t.Fatalf("%d phones indexed, want 1 (an empty index is NULL)", phones)
 		}
 		found, err := store.PersonsByIDIndex(ctx, db.Read(), db.Dialect(), append(idx[995:1000], []byte("absent")))
 		if err != nil || len(found) != 5 {

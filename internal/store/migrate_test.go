@@ -73,6 +73,34 @@ func TestMigrationParity(t *testing.T) {
 	}
 }
 
+// Every index on persons is paid by every write of a person (a roster
+// import writes 200,000 at once), so each must serve a query: persons_city
+// served none and is gone (migration 00022, decision 0007 "session 8").
+func TestPersonsIndexes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		query := `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'persons' AND sql IS NOT NULL ORDER BY name`
+		if db.Dialect() == store.Postgres {
+			query = `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'persons'
+				AND indexname <> 'persons_pkey' ORDER BY indexname`
+		}
+		rows, err := db.Read().QueryContext(context.Background(), query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var got []string
+		for rows.Next() {
+			var name string
+			rows.Scan(&name)
+			got = append(got, name)
+		}
+		want := "persons_id_index,persons_initials,persons_origin,persons_phone_index,persons_pinyin,persons_sort"
+		if strings.Join(got, ",") != want {
+			t.Fatalf("indexes on persons: %v, want %s", got, want)
+		}
+	})
+}
+
 func TestOpenBadDSN(t *testing.T) {
 	ctx := context.Background()
 	for _, dsn := range []string{"mysql://x", "", "sqlite:", "sqlite:" + filepath.Join(t.TempDir(), "no", "such", "x.db")} {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
+
 	"gongjian/internal/domain"
 )
 
@@ -196,7 +198,7 @@ var indexBatch = 5000
 // people, and a roster import's peak memory with it (2026-11-30).
 func indexStale(ctx context.Context, tx Tx, bulk bool, delta map[countKey]int64, terms map[string]int64) error {
 	g := &gathered{reach: map[int64][]int32{}, byTerm: map[string][]int32{}, codes: map[string]string{}}
-	sums := newIndexWriter(ctx, tx, "person_summaries (person_id, name, pinyin, initials, employer, industry, summary)", 7)
+	sums := newIndexWriter(ctx, tx, "person_summaries", "person_id", "name", "pinyin", "initials", "employer", "industry", "summary")
 	for after := int64(0); ; {
 		batch, err := readStale(ctx, tx, after)
 		if err != nil {
@@ -347,7 +349,7 @@ func (g *gathered) write(ctx context.Context, tx Tx) error {
 		rank[i] = int32(r)
 	}
 	byRank := func(a, b int32) int { return int(rank[a]) - int(rank[b]) }
-	w := newIndexWriter(ctx, tx, "person_reach (org_id, sort_key, person_id, status, city_code)", 5)
+	w := newIndexWriter(ctx, tx, "person_reach", "org_id", "sort_key", "person_id", "status", "city_code")
 	for _, org := range slices.Sorted(maps.Keys(g.reach)) {
 		list := g.reach[org]
 		slices.SortFunc(list, byRank)
@@ -359,7 +361,7 @@ func (g *gathered) write(ctx context.Context, tx Tx) error {
 	if err := w.close(); err != nil {
 		return err
 	}
-	w = newIndexWriter(ctx, tx, "person_terms (term, sort_key, person_id)", 3)
+	w = newIndexWriter(ctx, tx, "person_terms", "term", "sort_key", "person_id")
 	for _, t := range slices.Sorted(maps.Keys(g.byTerm)) {
 		list := g.byTerm[t]
 		slices.SortFunc(list, byRank)
@@ -404,15 +406,22 @@ func analyzePeople(ctx context.Context, tx Tx) error {
 // multi-row statement one that may abort, whatever its conflict clause
 // or defer_foreign_keys.)
 //
-// On PostgreSQL each column goes as one array, and the statement selects
-// its rows from unnest, pgArrayRows at a time: one text whatever the
-// count, and no encoding of a parameter per value, which took a quarter
-// of the import's CPU in the driver (200,000 people, measured
-// 2026-11-30). The columns hold int64 or string values.
+// On PostgreSQL the index's rows go by COPY (Tx.copyFrom), pgArrayRows
+// at a time: no statement to plan, no parameter per value, and the server
+// fills a page at a time where INSERT … SELECT stores row by row (in the
+// lab, 2 million term rows wrote 118 MB of WAL for the table by COPY
+// against 209 MB by INSERT, 2026-11-30, decision 0007 "session 8"). The
+// upserts of the counts (a suffix) send each column as one array and
+// select their rows from unnest: one text whatever the count, and no
+// encoding of a parameter per value, which took a quarter of the import's
+// CPU in the driver (200,000 people, measured 2026-11-30). Their columns
+// hold int64 or string values.
 type rowWriter struct {
 	ctx            context.Context
 	tx             Tx
 	insert, suffix string
+	table          string   // for COPY: the index's tables on PostgreSQL
+	columns        []string // for COPY
 	width          int
 	args           []any
 	full           *sql.Stmt
@@ -423,12 +432,12 @@ type rowWriter struct {
 var pgArrayRows = 5000
 
 // newIndexWriter writes rows into a table of the index (see rowWriter).
-func newIndexWriter(ctx context.Context, tx Tx, into string, width int) *rowWriter {
-	verb := "INSERT INTO "
-	if tx.Dialect() == SQLite {
-		verb = "INSERT OR IGNORE INTO "
+func newIndexWriter(ctx context.Context, tx Tx, table string, columns ...string) *rowWriter {
+	w := newRowWriter(ctx, tx, "INSERT OR IGNORE INTO "+table+" ("+strings.Join(columns, ", ")+")", len(columns), "")
+	if tx.Dialect() == Postgres {
+		w.table, w.columns = table, columns
 	}
-	return newRowWriter(ctx, tx, verb+into, width, "")
+	return w
 }
 
 // newRowWriter writes rows by insert (INSERT … INTO table (columns)),
@@ -470,6 +479,12 @@ func (w *rowWriter) write(full bool) {
 	args := w.args
 	sqlite := func() string { return w.insert + ` VALUES ` + values(SQLite, len(args)/w.width, w.width) + w.suffix }
 	switch {
+	case w.table != "":
+		n := len(args) / w.width
+		_, w.err = w.tx.copyFrom(w.ctx, w.table, w.columns, pgx.CopyFromSlice(n, func(i int) ([]any, error) {
+			return args[i*w.width : (i+1)*w.width], nil
+		}))
+		return
 	case w.tx.Dialect() == Postgres:
 		var query string
 		if query, args, w.err = unnest(w.insert, w.suffix, w.args, w.width); w.err == nil && w.full == nil {

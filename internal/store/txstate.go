@@ -27,6 +27,7 @@ type txState struct {
 	people bool          // a statement may have marked people stale
 	count  *atomic.Int64 // round trips, when the DB counts them (Counted)
 	stmts  map[string]*sql.Stmt
+	conn   *sql.Conn // the transaction's connection, on PostgreSQL
 }
 
 // peopleTables are the tables whose writes mark people stale.
