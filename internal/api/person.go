@@ -136,7 +136,7 @@ func (h *Handler) respondPerson(w http.ResponseWriter, r *http.Request, c *Calle
 	if status == http.StatusCreated {
 		w.Header().Set("Location", Prefix+"/people/"+strconv.FormatInt(int64(id), 10))
 	}
-	writeJSON(w, status, toPerson(p))
+	writePerson(w, status, &p)
 }
 
 type membershipIn struct {

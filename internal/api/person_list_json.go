@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"gongjian/internal/domain"
@@ -15,12 +16,26 @@ import (
 // encoding a page of 50 that way was a tenth of a list request's CPU
 // (decision 0018, "session 6"). TestPersonListJSON holds the two equal.
 func writePersonList(w http.ResponseWriter, people []domain.Person, total int, capped bool, next string) {
+	writeAppended(w, http.StatusOK, func(b []byte) []byte { return appendPersonList(b, people, total, capped, next) })
+}
+
+// writePerson answers one person with personDTO's JSON, written as
+// writePersonList writes a list (TestPersonJSON holds it to toPerson's
+// encoding): encoding/json's reflection was a sixteenth of a request for
+// one person, issue #4's fastest query (decision 0018, "session 8").
+func writePerson(w http.ResponseWriter, status int, p *domain.Person) {
+	writeAppended(w, status, func(b []byte) []byte { return append(appendPerson(b, p), '\n') })
+}
+
+// writeAppended answers status with the JSON text fill appends to a
+// pooled buffer, with its length.
+func writeAppended(w http.ResponseWriter, status int, fill func([]byte) []byte) {
 	buf := listBuffers.Get().(*[]byte)
-	b := appendPersonList((*buf)[:0], people, total, capped, next)
+	b := fill((*buf)[:0])
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(http.StatusOK)
+	w.WriteHeader(status)
 	w.Write(b)
 	if cap(b) <= 1<<20 {
 		*buf = b
@@ -53,16 +68,7 @@ func appendPersonList(b []byte, people []domain.Person, total int, capped bool, 
 
 // appendSummary is one personSummaryDTO.
 func appendSummary(b []byte, p *domain.Person) []byte {
-	b = append(b, `{"id":`...)
-	b = strconv.AppendInt(b, int64(p.ID), 10)
-	b = append(b, `,"name":`...)
-	b = appendJSONString(b, p.Name)
-	b = append(b, `,"pinyin":`...)
-	b = appendJSONString(b, p.Pinyin)
-	b = append(b, `,"initials":`...)
-	b = appendJSONString(b, p.Initials)
-	b = append(b, `,"gender":`...)
-	b = strconv.AppendInt(b, int64(p.Gender), 10)
+	b = appendPersonHead(b, p)
 	b = appendOptional(b, `,"id_number":`, string(p.IDNumber))
 	b = appendOptional(b, `,"phone":`, string(p.Phone))
 	b = appendOptional(b, `,"city_code":`, p.CityCode)
@@ -82,6 +88,60 @@ func appendSummary(b []byte, p *domain.Person) []byte {
 	b = append(b, `,"version":`...)
 	b = strconv.AppendInt(b, p.Version, 10)
 	return append(b, '}')
+}
+
+// appendPersonHead opens a person's object with the fields a summary
+// and the whole record begin with.
+func appendPersonHead(b []byte, p *domain.Person) []byte {
+	b = append(b, `{"id":`...)
+	b = strconv.AppendInt(b, int64(p.ID), 10)
+	b = append(b, `,"name":`...)
+	b = appendJSONString(b, p.Name)
+	b = append(b, `,"pinyin":`...)
+	b = appendJSONString(b, p.Pinyin)
+	b = append(b, `,"initials":`...)
+	b = appendJSONString(b, p.Initials)
+	b = append(b, `,"gender":`...)
+	b = strconv.AppendInt(b, int64(p.Gender), 10)
+	return b
+}
+
+// appendPerson is one personDTO.
+func appendPerson(b []byte, p *domain.Person) []byte {
+	b = appendPersonHead(b, p)
+	for _, f := range [...]struct{ key, v string }{{`,"ethnicity":`, p.Ethnicity}, {`,"id_number":`, string(p.IDNumber)},
+		{`,"phone":`, string(p.Phone)}, {`,"education":`, p.Education}, {`,"hometown_code":`, p.HometownCode},
+		{`,"hometown_village":`, p.HometownVillage}, {`,"left_home_on":`, p.LeftHomeOn.String()},
+		{`,"city_code":`, p.CityCode}, {`,"district_code":`, p.DistrictCode}, {`,"address":`, p.Address},
+		{`,"employer":`, p.Employer}, {`,"employer_uscc":`, p.EmployerUSCC}, {`,"industry":`, p.Industry},
+		{`,"occupation":`, p.Occupation}} {
+		b = appendOptional(b, f.key, f.v)
+	}
+	b = appendOrgRef(append(b, `,"origin":`...), p.OriginOrgID, p.OriginOrgName)
+	if m := p.Membership; m != nil {
+		b = append(b, `,"membership":{"status":`...)
+		b = appendJSONString(b, string(m.Status))
+		b = appendOptional(b, `,"joined_on":`, m.JoinedOn.String())
+		b = appendOptional(b, `,"full_on":`, m.FullOn.String())
+		b = appendOrgRef(append(b, `,"home":`...), m.HomeOrgID, m.HomeOrgName)
+		if m.MobileOrgID != 0 {
+			b = appendOrgRef(append(b, `,"mobile":`...), m.MobileOrgID, m.MobileOrgName)
+		}
+		b = appendOptional(b, `,"certificate_no":`, m.CertificateNo)
+		b = appendOptional(b, `,"certificate_to":`, m.CertificateTo.String())
+		b = append(b, '}')
+	}
+	b = appendTime(append(b, `,"created_at":`...), p.CreatedAt)
+	b = appendTime(append(b, `,"updated_at":`...), p.UpdatedAt)
+	b = append(b, `,"version":`...)
+	b = strconv.AppendInt(b, p.Version, 10)
+	return append(b, '}')
+}
+
+// appendTime is t as time.Time's MarshalJSON writes it (RFC 3339 with
+// the fraction's trailing zeros dropped).
+func appendTime(b []byte, t time.Time) []byte {
+	return append(t.AppendFormat(append(b, '"'), time.RFC3339Nano), '"')
 }
 
 func appendOrgRef(b []byte, id domain.OrgID, name string) []byte {

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"testing"
+	"time"
 
 	"gongjian/internal/domain"
 )
@@ -68,19 +72,8 @@ func toSummaries(list []domain.Person) []personSummaryDTO {
 // shape: every field present and absent, texts with every character
 // class JSON and HTML escape, invalid UTF-8, and random bytes.
 func TestPersonListJSON(t *testing.T) {
-	texts := []string{"", "张伟", "阿依古丽·买买提", "𠮷野家", "a\"b\\c", "<script>&amp;</script>", "\u2028\u2029x", "tab\tnl\ncr\r",
-		"\x00\x01\x1f\x7f", "\b\f", "bad\xff\xfeutf8", "\xe2\x80", "ok ~!@#$%^*()_+"}
 	r := rand.New(rand.NewPCG(5, 8))
-	text := func() string {
-		if r.IntN(4) > 0 {
-			return texts[r.IntN(len(texts))]
-		}
-		b := make([]byte, r.IntN(24))
-		for i := range b {
-			b[i] = byte(r.IntN(256))
-		}
-		return string(b)
-	}
+	text := func() string { return randomText(r) }
 	for round := 0; round < 300; round++ {
 		var people []domain.Person // nil on some rounds: "[]" all the same
 		for i := 0; i < round%7; i++ {
@@ -107,6 +100,70 @@ func TestPersonListJSON(t *testing.T) {
 		got := appendPersonList(nil, people, total, capped, next)
 		if !bytes.Equal(got, want.Bytes()) {
 			t.Fatalf("round %d:\n got %s\nwant %s", round, got, want.Bytes())
+		}
+	}
+}
+
+var jsonTexts = []string{"", "张伟", "阿依古丽·买买提", "𠮷野家", "a\"b\\c", "<script>&amp;</script>", "\u2028\u2029x", "tab\tnl\ncr\r",
+	"\x00\x01\x1f\x7f", "\b\f", "bad\xff\xfeutf8", "\xe2\x80", "ok ~!@#$%^*()_+"}
+
+// randomText is mostly one of jsonTexts, else random bytes.
+func randomText(r *rand.Rand) string {
+	if r.IntN(4) > 0 {
+		return jsonTexts[r.IntN(len(jsonTexts))]
+	}
+	b := make([]byte, r.IntN(24))
+	for i := range b {
+		b[i] = byte(r.IntN(256))
+	}
+	return string(b)
+}
+
+// One person written by hand is byte for byte what writeJSON made of
+// toPerson: every field present and absent, hostile texts, dates set and
+// unset, timestamps with and without a fraction.
+func TestPersonJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 9))
+	text := func() string { return randomText(r) }
+	date := func() domain.Date {
+		if r.IntN(3) == 0 {
+			return domain.Date{}
+		}
+		return domain.NewDate(1950+r.IntN(80), time.Month(1+r.IntN(12)), 1+r.IntN(28))
+	}
+	instant := func() time.Time {
+		t := time.Unix(r.Int64N(4e9), 0).UTC()
+		switch r.IntN(3) {
+		case 0:
+			return t.Add(time.Duration(r.IntN(1e6)) * time.Microsecond)
+		case 1:
+			return t.Add(120 * time.Millisecond)
+		}
+		return t
+	}
+	for round := 0; round < 500; round++ {
+		p := domain.Person{ID: domain.PersonID(r.Int64()), Name: text(), Pinyin: text(), Initials: text(), Gender: r.IntN(10),
+			Ethnicity: text(), IDNumber: domain.Masked(text()), Phone: domain.Masked(text()), Education: text(),
+			HometownCode: text(), HometownVillage: text(), LeftHomeOn: date(), CityCode: text(), DistrictCode: text(),
+			Address: text(), Employer: text(), EmployerUSCC: text(), Industry: text(), Occupation: text(),
+			OriginOrgID: domain.OrgID(r.Int64N(1000)), OriginOrgName: text(), CreatedAt: instant(), UpdatedAt: instant(),
+			Version: r.Int64()}
+		if r.IntN(3) > 0 {
+			p.Membership = &domain.Membership{Status: domain.MemberStatus(text()), JoinedOn: date(), FullOn: date(),
+				HomeOrgID: domain.OrgID(r.Int64N(9)), HomeOrgName: text(), CertificateNo: text(), CertificateTo: date()}
+			if r.IntN(2) == 0 {
+				p.Membership.MobileOrgID, p.Membership.MobileOrgName = domain.OrgID(1+r.Int64N(9)), text()
+			}
+		}
+		want := httptest.NewRecorder()
+		writeJSON(want, http.StatusOK, toPerson(p))
+		got := httptest.NewRecorder()
+		writePerson(got, http.StatusOK, &p)
+		if !bytes.Equal(got.Body.Bytes(), want.Body.Bytes()) {
+			t.Fatalf("round %d:\n got %s\nwant %s", round, got.Body.Bytes(), want.Body.Bytes())
+		}
+		if got.Header().Get("Content-Length") != strconv.Itoa(want.Body.Len()) {
+			t.Fatalf("round %d: Content-Length %s for %d bytes", round, got.Header().Get("Content-Length"), want.Body.Len())
 		}
 	}
 }

@@ -76,3 +76,8 @@ func PostgresBatchTexts(c Chainer, n int) (checkin, audit []string) {
 	}
 	return []string{checkInStmt(scans, time.Now(), domain.Date{}).query}, audit
 }
+
+// ColumnsOnly hides q's dialect, so that the store reads a person
+// column by column (the form that works on both databases) where it
+// would read SQLite's one-value form.
+func ColumnsOnly(q Q) Q { return struct{ Q }{q} }

@@ -118,6 +118,9 @@ func PersonByID(ctx context.Context, q Q, id domain.PersonID) (PersonRow, error)
 // organizations, for the caller to check its scope on, in one query (a
 // request for one person is mostly this query).
 func PersonWithPaths(ctx context.Context, q Q, id domain.PersonID) (PersonRow, []string, error) {
+	if onSQLite(q) {
+		return personWithPathsJSON(ctx, q, id)
+	}
 	var origin string
 	var home, mobile sql.NullString
 	var p PersonRow
