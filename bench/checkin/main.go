@@ -16,6 +16,11 @@
 //
 // The clients run in the same process as the server, so on a small
 // machine they take a share of its CPU: the figures are upper bounds.
+// Since session 8 (decision 0013) the phones keep their cookies by name
+// rather than in net/http's cookie jar and find the CSRF token with a
+// byte search rather than a regular expression, to spend less of that
+// CPU; they still open the page, post the check-in with its token and
+// check the answer, and the fifty still start together.
 // Without -pace the scanners never pause, so the server is saturated and
 // the percentiles include the queue; -pace lets each scanner wait that
 // long between members (50 scanners at 1s: up to 50 check-ins a second,
