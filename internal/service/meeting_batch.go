@@ -46,11 +46,28 @@ type checkinDone struct {
 // not expected, already present, or the meeting not open today.
 var errNotTaken = errors.New("service: check-in not taken")
 
-// checkinBatcher queues check-ins for one writing goroutine, started on
+// checkinBatcher queues check-ins for a writing goroutine, started on
 // first use.
 type checkinBatcher struct {
 	once  sync.Once
 	queue chan *checkinWrite
+}
+
+// checkinsInFlight is how many batches may be written at once. On
+// PostgreSQL two: the next batch's first statement goes out while the one
+// before commits, takes its lines, and waits in the server for the audit
+// chain's head, which it reads, moved on by that commit, the moment the
+// commit releases it (READ COMMITTED re-reads a row a committed writer
+// changed). A scan then waits for the commit before its batch and its
+// own second round trip, instead of that whole batch and both of its own
+// (decision 0013, "session 8"). Each batch is still its own transaction
+// and answers only after its commit. SQLite has one writer, so a second
+// batch would only wait for it with fewer scans.
+func (s *Service) checkinsInFlight() int {
+	if s.db.Dialect() == store.Postgres {
+		return 2
+	}
+	return 1
 }
 
 // write queues w and waits for its batch to commit. The write goes on if
@@ -58,15 +75,18 @@ type checkinBatcher struct {
 func (b *checkinBatcher) write(s *Service, w *checkinWrite) checkinDone {
 	b.once.Do(func() {
 		b.queue = make(chan *checkinWrite, 4*maxCheckinBatch)
-		go b.run(s)
+		go b.run(s.checkinsInFlight(), s.writeCheckins)
 	})
 	b.queue <- w
 	return <-w.done
 }
 
-// run takes whatever has queued up (at least one) as the next batch.
-func (b *checkinBatcher) run(s *Service) {
+// run takes whatever has queued up (at least one) as the next batch once
+// fewer than inFlight batches are being written, and writes it.
+func (b *checkinBatcher) run(inFlight int, write func([]*checkinWrite)) {
+	slots := make(chan struct{}, inFlight)
 	for w := range b.queue {
+		slots <- struct{}{} // the scans that arrive meanwhile join this batch
 		batch := []*checkinWrite{w}
 	more:
 		for len(batch) < maxCheckinBatch {
@@ -77,7 +97,10 @@ func (b *checkinBatcher) run(s *Service) {
 				break more
 			}
 		}
-		s.writeCheckins(batch)
+		go func() {
+			defer func() { <-slots }()
+			write(batch)
+		}()
 	}
 }
 

@@ -1,8 +1,10 @@
 package service_test
 
 import (
+	"context"
 	"database/sql"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -393,3 +395,39 @@ func TestCheckinPipelineRollsBack(t *testing.T) {
 type nulChain struct{}
 
 func (nulChain) ChainHash(prev, entry []byte) []byte { return []byte("x") }
+
+// TestCheckinBatchOwnConnections writes a check-in batch while every
+// connection of the shared pool is taken: on PostgreSQL the batches have
+// connections of their own, so a burst of single reads does not hold back
+// the batch that carries every scan. The deadline only turns a batch that
+// waits into a failure.
+func TestCheckinBatchOwnConnections(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if db.Dialect() != store.Postgres {
+			t.Skip("SQLite writes a batch on its one writer")
+		}
+		w, a, _, jia, _, id := twoMembersMeeting(t, db)
+		pool := db.Read().(*sql.DB)
+		var held []*sql.Conn
+		for range pool.Stats().MaxOpenConnections {
+			c, err := pool.Conn(ctx)
+			noErr(t, err)
+			held = append(held, c)
+		}
+		wait, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		now := w.svc.Now()
+		res, err := store.CheckInAudited(wait, db, nulChain{}, []store.Scan{{Meeting: id, Account: jia.AccountID, By: jia.Name}},
+			now, domain.Today(now), func(res []store.Scanned) []store.AuditEntry {
+				return []store.AuditEntry{{At: now, ActorName: jia.Name, Action: "meeting.checkin", ObjectType: "meeting",
+					ObjectID: fmt.Sprint(id), Outcome: "ok"}}
+			})
+		for _, c := range held {
+			c.Close()
+		}
+		noErr(t, err)
+		if !res[0].Took || w.lines(t, id)[a].Status != domain.AttendPresent {
+			t.Fatalf("the batch with the shared pool taken: %+v", res)
+		}
+	})
+}

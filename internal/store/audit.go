@@ -95,38 +95,73 @@ func reservedAudits(d Dialect, c Chainer, es []AuditEntry, h AuditHead) ([]stmt,
 	if len(es) == 0 {
 		return nil, nil
 	}
+	chained, prev := chainAudits(c, es, h)
+	seqs := make([]int64, len(chained))
+	for i, e := range chained {
+		seqs[i] = e.Seq
+	}
+	if d == Postgres {
+		return []stmt{pgAppendAudits(chained, prev)}, seqs
+	}
+	args := make([]any, 0, 12*len(chained))
+	for _, e := range chained {
+		args = append(args, e.Seq, e.At, sql.NullInt64{Int64: e.ActorID, Valid: e.ActorID != 0}, e.ActorName, e.Address, e.Action,
+			e.ObjectType, e.ObjectID, e.Outcome, e.Detail, e.PrevHash, e.Hash)
+	}
+	var out []stmt
+	for start := 0; start < len(chained); start += auditBatch {
+		n := min(auditBatch, len(chained)-start)
+		out = append(out, stmt{`INSERT INTO audit_log (seq, at, actor_id, actor_name, address, action, object_type,
+			object_id, outcome, detail, prev_hash, hash) VALUES ` + values(d, n, 12), args[12*start : 12*(start+n)]})
+	}
+	return append(out, stmt{`UPDATE audit_head SET hash = $1 WHERE id = 1`, []any{prev}}), seqs
+}
+
+// chainAudits numbers es after h and links each to the one before; it
+// returns them with the last one's hash, the head's next.
+func chainAudits(c Chainer, es []AuditEntry, h AuditHead) ([]AuditEntry, []byte) {
 	last, prev := h.Seq, h.Hash
 	if prev == nil {
 		prev = []byte{} // SQLite reads an empty blob as nil; the column is NOT NULL
 	}
-	seqs := make([]int64, len(es))
-	args := make([]any, 0, 12*len(es))
+	out := make([]AuditEntry, len(es))
 	for i, e := range es {
 		e.Seq, e.At, e.PrevHash = last-int64(len(es)-1-i), ts(e.At), prev
 		if e.Detail == "" {
 			e.Detail = "{}"
 		}
 		e.Hash = c.ChainHash(prev, e.canonical())
-		prev, seqs[i] = e.Hash, e.Seq
-		args = append(args, e.Seq, e.At, sql.NullInt64{Int64: e.ActorID, Valid: e.ActorID != 0}, e.ActorName, e.Address, e.Action,
-			e.ObjectType, e.ObjectID, e.Outcome, e.Detail, e.PrevHash, e.Hash)
+		prev, out[i] = e.Hash, e
 	}
-	var out []stmt
-	for start := 0; start < len(es); start += auditBatch {
-		n := min(auditBatch, len(es)-start)
-		st := stmt{`INSERT INTO audit_log (seq, at, actor_id, actor_name, address, action, object_type,
-			object_id, outcome, detail, prev_hash, hash) VALUES ` + values(d, n, 12), args[12*start : 12*(start+n)]}
-		if start+n == len(es) && d == Postgres {
-			// The last rows and the head's new hash in one round trip.
-			st = stmt{`WITH rows AS (` + st.query + `) UPDATE audit_head SET hash = $` + strconv.Itoa(12*n+1) + ` WHERE id = 1`,
-				append(st.args[:len(st.args):len(st.args)], prev)}
+	return out, prev
+}
+
+// pgAppendAudits is PostgreSQL's append of chained entries and the head's
+// new hash in one statement, the entries sent as one array a column: its
+// text is the same for any number of entries, so each connection prepares
+// it once, where a VALUES list of each length was a statement of its own,
+// prepared in a round trip more and planned anew (decision 0013,
+// "session 8").
+func pgAppendAudits(es []AuditEntry, head []byte) stmt {
+	n := len(es)
+	seq, actor, at := make([]int64, n), make([]*int64, n), make([]time.Time, n)
+	texts := [7][]string{}
+	prev, hash := make([][]byte, n), make([][]byte, n)
+	for i, e := range es {
+		seq[i], at[i], prev[i], hash[i] = e.Seq, e.At, e.PrevHash, e.Hash
+		if e.ActorID != 0 {
+			actor[i] = &es[i].ActorID
 		}
-		out = append(out, st)
+		for k, v := range []string{e.ActorName, e.Address, e.Action, e.ObjectType, e.ObjectID, e.Outcome, e.Detail} {
+			texts[k] = append(texts[k], v)
+		}
 	}
-	if d != Postgres {
-		out = append(out, stmt{`UPDATE audit_head SET hash = $1 WHERE id = 1`, []any{prev}})
-	}
-	return out, seqs
+	return stmt{`WITH rows AS (INSERT INTO audit_log (seq, at, actor_id, actor_name, address, action, object_type,
+			object_id, outcome, detail, prev_hash, hash)
+		SELECT * FROM unnest($1::BIGINT[], $2::TIMESTAMPTZ[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[],
+			$8::TEXT[], $9::TEXT[], $10::TEXT[], $11::BYTEA[], $12::BYTEA[]))
+		UPDATE audit_head SET hash = $13 WHERE id = 1`,
+		[]any{seq, at, actor, texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], texts[6], prev, hash, head}}
 }
 
 // auditBatch bounds the rows of one INSERT (12 parameters each).

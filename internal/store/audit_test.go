@@ -175,3 +175,46 @@ func TestAuditAppendsInParts(t *testing.T) {
 		}
 	})
 }
+
+// TestPostgresBatchOneText holds PostgreSQL's check-in statement and its
+// audit append to one text for any number of scans (arrays, not VALUES
+// lists), so a connection prepares each once rather than once a size.
+func TestPostgresBatchOneText(t *testing.T) {
+	c1, a1 := store.PostgresBatchTexts(chain, 1)
+	for _, n := range []int{2, 7, 450} {
+		c, a := store.PostgresBatchTexts(chain, n)
+		if fmt.Sprint(c) != fmt.Sprint(c1) || fmt.Sprint(a) != fmt.Sprint(a1) || len(a) != 1 {
+			t.Errorf("%d scans: the statements' texts differ from one scan's (%d audit statements)", n, len(a))
+		}
+	}
+}
+
+// TestAuditAppendMany appends more entries in one call than SQLite's
+// statement takes, some without an actor, and holds the chain intact and
+// every field kept on both databases (PostgreSQL sends them as arrays).
+func TestAuditAppendMany(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		es := make([]store.AuditEntry, 450)
+		for i := range es {
+			es[i] = store.AuditEntry{At: time.Now(), ActorID: int64(i % 3), ActorName: fmt.Sprint("a", i), Address: "127.0.0.1",
+				Action: "test.write", ObjectType: "thing", ObjectID: fmt.Sprint(i), Outcome: "ok"}
+		}
+		if err := db.Tx(ctx, func(tx store.Tx) error { _, err := store.AppendAudits(ctx, tx, chain, es); return err }); err != nil {
+			t.Fatal(err)
+		}
+		brk, n, err := store.VerifyAudit(ctx, db.Read(), chain)
+		if err != nil || brk != nil || n != 450 {
+			t.Fatalf("chain of 450: break %+v after %d, %v", brk, n, err)
+		}
+		var nulls int
+		var last string
+		if err := db.Read().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM audit_log WHERE actor_id IS NULL),
+			(SELECT detail || actor_name || object_id FROM audit_log WHERE seq = 450)`).Scan(&nulls, &last); err != nil {
+			t.Fatal(err)
+		}
+		if nulls != 150 || last != "{}a449449" {
+			t.Fatalf("%d entries without an actor (want 150), the last %q", nulls, last)
+		}
+	})
+}

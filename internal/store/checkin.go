@@ -167,13 +167,17 @@ func readTookReserved(rows tookRows) ([]scanTook, Reserved, error) {
 }
 
 // checkInStmt is PostgreSQL's one statement for a batch of scans
-// (checkIn).
+// (checkIn). The scans go as one array a column, so the text is the same
+// for a batch of any size: each connection prepares it once, where a
+// VALUES list of each length was a statement of its own, prepared in a
+// round trip more and planned anew — most often in the first bursts of
+// scans, whose batches are the largest (decision 0013, "session 8").
 func checkInStmt(scans []Scan, now time.Time, today domain.Date) stmt {
-	args := make([]any, 0, 3*len(scans)+2)
-	args = append(args, ts(now), today)
-	for _, sc := range scans {
-		args = append(args, sc.Meeting, sc.Account, sc.By)
+	meetings, accounts, actors := make([]int64, len(scans)), make([]int64, len(scans)), make([]string, len(scans))
+	for i, sc := range scans {
+		meetings[i], accounts[i], actors[i] = int64(sc.Meeting), int64(sc.Account), sc.By
 	}
+	args := []any{ts(now), today, meetings, accounts, actors}
 	// Locks are taken in the order of every other writer, the audit head
 	// last: a data-modifying WITH that the main query does not read runs
 	// after it, so the head's condition reads the contacts and the last
@@ -186,7 +190,7 @@ func checkInStmt(scans []Scan, now time.Time, today domain.Date) stmt {
 	return stmt{`WITH took AS (
 		UPDATE meeting_attendance a SET status = 'present', method = 'qr', checked_in_at = $1, recorded_at = $1,
 			recorded_by = v.actor, leave_state = CASE WHEN a.leave_state = 'refused' THEN 'refused' ELSE '' END
-		FROM (VALUES ` + castValues(Postgres, 2, len(scans), "BIGINT", "BIGINT", "") + `) AS v (meeting, account, actor)
+		FROM unnest($3::BIGINT[], $4::BIGINT[], $5::TEXT[]) AS v (meeting, account, actor)
 			JOIN accounts ac ON ac.id = v.account JOIN meetings m ON m.id = v.meeting
 		WHERE a.meeting_id = m.id AND a.person_id = ac.person_id AND a.expected AND a.status <> 'present'
 			AND m.state = 'planned' AND m.held_on = $2

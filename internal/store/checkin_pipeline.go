@@ -50,12 +50,13 @@ func CheckInAudited(ctx context.Context, db *DB, c Chainer, scans []Scan, now ti
 	return out, err
 }
 
-// checkInPipelined runs the batch on one pooled connection's pgx handle.
+// checkInPipelined runs the batch on the pgx handle of one of the
+// batches' own connections (batchPool).
 // A failure rolls the transaction back; a connection that cannot be rolled
 // back is closed, never handed back inside a transaction.
 func (db *DB) checkInPipelined(ctx context.Context, c Chainer, scans []Scan, now time.Time, today domain.Date,
 	entries func([]Scanned) []AuditEntry) ([]Scanned, error) {
-	conn, err := db.write.Conn(ctx)
+	conn, err := db.batch.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store: check in: %w", err)
 	}

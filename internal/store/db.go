@@ -52,6 +52,9 @@ type DB struct {
 	dialect Dialect
 	read    *sql.DB
 	write   *sql.DB
+	// batch is PostgreSQL's connections for the check-in batches alone
+	// (checkInPipelined); nil on SQLite.
+	batch *sql.DB
 	// reader is what Read hands out: the read pool, on SQLite with its
 	// statements prepared once (stmtcache.go).
 	reader Q
@@ -82,6 +85,9 @@ func (db *DB) Close() error {
 	}
 	if db.write != db.read {
 		err = errors.Join(err, db.write.Close())
+	}
+	if db.batch != nil {
+		err = errors.Join(err, db.batch.Close())
 	}
 	return err
 }
@@ -233,7 +239,24 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("store: the PostgreSQL database uses the %s encoding; gongjian needs UTF8 (CREATE DATABASE … ENCODING 'UTF8')",
 			encoding)
 	}
-	return &DB{dialect: Postgres, read: pool, write: pool, reader: pool}, nil
+	return &DB{dialect: Postgres, read: pool, write: pool, reader: pool, batch: batchPool(cfg)}, nil
+}
+
+// batchConns is how many connections the check-in batches have of their
+// own: as many as may be in flight (service.checkinsInFlight).
+const batchConns = 2
+
+// batchPool opens the check-in batches' own connections. A batch carries
+// every scan that arrived while the one before was written; in a burst,
+// drawing its connection from the shared pool made all of them wait
+// behind the pages' single reads, which database/sql hands connections
+// to in no order (decision 0013, "session 8").
+func batchPool(cfg *pgx.ConnConfig) *sql.DB {
+	batch := stdlib.OpenDB(*cfg)
+	batch.SetMaxOpenConns(batchConns)
+	batch.SetMaxIdleConns(batchConns)
+	batch.SetConnMaxIdleTime(5 * time.Minute)
+	return batch
 }
 
 // Tx runs fn in one write transaction and commits when fn returns nil. On

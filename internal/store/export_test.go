@@ -4,6 +4,9 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
+
+	"gongjian/internal/domain"
 )
 
 // SetIndexBulk makes the people index take its bulk path from bulk stale
@@ -58,6 +61,21 @@ var PeopleTables = peopleTables
 
 // IndexedColumns are the columns whose update marks people stale.
 var IndexedColumns = indexedColumns
+
+// PostgresBatchTexts is the text of PostgreSQL's check-in statement for n
+// scans and of its audit append for n entries.
+func PostgresBatchTexts(c Chainer, n int) (checkin, audit []string) {
+	scans, es := make([]Scan, n), make([]AuditEntry, n)
+	for i := range n {
+		scans[i] = Scan{Meeting: 1, Account: domain.AccountID(i + 1), By: "m"}
+		es[i] = AuditEntry{Action: "meeting.checkin", ActorID: int64(i % 2)}
+	}
+	stmts, _ := reservedAudits(Postgres, c, es, AuditHead{Seq: int64(n)})
+	for _, s := range stmts {
+		audit = append(audit, s.query)
+	}
+	return []string{checkInStmt(scans, time.Now(), domain.Date{}).query}, audit
+}
 
 // ColumnsOnly hides q's dialect, so that the store reads a person
 // column by column (the form that works on both databases) where it

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"gongjian/internal/authz"
@@ -38,6 +39,9 @@ type Page struct {
 	Static  *assets.Static
 	Path    string
 	Data    any
+	// NavHTML is Nav rendered by the "navlinks" template, which execute
+	// fills in: the layout shows the navigation twice and renders it once.
+	NavHTML template.HTML
 }
 
 // NavItem is one link of the side navigation.
@@ -162,12 +166,16 @@ func (h *Handler) execute(w http.ResponseWriter, status int, name string, page P
 		layout = "anon"
 	}
 	pt, ok := h.pages[name]
-	var buf bytes.Buffer
+	buf := pageBufs.Get().(*bytes.Buffer)
+	defer putPageBuf(buf)
 	var err error
 	if !ok {
 		err = fmt.Errorf("no page %q", name)
-	} else {
-		err = pt.t.ExecuteTemplate(&buf, layout, page)
+	} else if layout == "base" && len(page.Nav) > 0 {
+		page.NavHTML, err = h.navHTML(pt, page)
+	}
+	if err == nil {
+		err = pt.t.ExecuteTemplate(buf, layout, page)
 	}
 	if err != nil {
 		h.log.Error("web: render", "page", name, "err", err)
@@ -182,6 +190,19 @@ func (h *Handler) execute(w http.ResponseWriter, status int, name string, page P
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// pageBufs holds the buffers pages render into: a page is 10–30 KB, and
+// a fresh buffer grew to it in five or six steps for every request.
+var pageBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putPageBuf keeps a buffer for the next page, unless an unusual page
+// made it large.
+func putPageBuf(b *bytes.Buffer) {
+	if b.Cap() <= 256<<10 {
+		b.Reset()
+		pageBufs.Put(b)
+	}
 }
 
 // navFor builds the side navigation from what the actor may do, so a link

@@ -41,6 +41,7 @@ type Handler struct {
 	log     *slog.Logger
 	pages   map[string]*pageTemplate
 	pending *enrolments
+	navs    navCache
 }
 
 // New parses every template once; a template that does not parse stops
