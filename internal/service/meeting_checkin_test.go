@@ -326,7 +326,8 @@ func TestCheckinLocksAuditHeadLast(t *testing.T) {
 	// Wait until the check-in waits for the membership row.
 	for waiting := 0; waiting == 0; {
 		noErr(t, raw.QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
-			AND wait_event_type = 'Lock' AND query LIKE 'WITH took AS%'`).Scan(&waiting))
+			AND application_name = current_setting('application_name') AND wait_event_type = 'Lock'
+			AND query LIKE 'WITH took AS%'`).Scan(&waiting))
 		select {
 		case err := <-done:
 			t.Fatalf("the check-in did not wait for the membership row: %v", err)
@@ -372,7 +373,7 @@ func TestCheckinPipelineRollsBack(t *testing.T) {
 		noErr(t, db.Read().QueryRowContext(ctx, `SELECT seq FROM audit_head WHERE id = 1`).Scan(&after))
 		noErr(t, db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM person_contacts WHERE channel = 'checkin'`).Scan(&contacts))
 		noErr(t, db.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()
-			AND state LIKE 'idle in transaction%'`).Scan(&open))
+			AND application_name = current_setting('application_name') AND state LIKE 'idle in transaction%'`).Scan(&open))
 		if l := w.lines(t, id)[a]; l.Status == domain.AttendPresent || after != seq || contacts != 0 || open != 0 {
 			t.Fatalf("after the failed batch: line %+v, head %d (was %d), %d contacts, %d connections in a transaction",
 				l, after, seq, contacts, open)

@@ -111,6 +111,9 @@ func NewPGSchema(tb testing.TB) (string, bool) {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	// The schema's name is its connections' name too, so a test can tell
+	// its own sessions in pg_stat_activity from other tests' on the server.
+	q.Set("application_name", schema)
 	u.RawQuery = q.Encode()
 	return u.String(), true
 }
