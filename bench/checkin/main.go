@@ -12,7 +12,17 @@
 //	go run ./bench/checkin -members 2500 -scanners 50
 //	go run ./bench/checkin -members 2500 -scanners 50 -pace 1s
 //	go run ./bench/checkin -members 2500 -scanners 50 -pace 1s -aged 5m
+//	go run ./bench/checkin -members 2500 -scanners 50 -pace 1s -random
 //	go run ./bench/checkin -db postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+//
+// With -pace alone the fifty scanners start at the same instant and stay
+// in step (a batch answers its check-ins together, so their next scans
+// arrive together again): bursts of fifty scans within a millisecond,
+// every second, the hardest case for two cores. -random starts each
+// scanner within the first pace and draws each wait between members from
+// half to one and a half pace, the same rate without the lockstep, as
+// phones at a door arrive. -settle checkpoints the database and syncs
+// before the scanning (settleWrites).
 //
 // The clients run in the same process as the server, so on a small
 // machine they take a share of its CPU: the figures are upper bounds.
@@ -49,6 +59,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -61,6 +72,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"gongjian/internal/auth"
@@ -82,6 +94,12 @@ var cpuProfile *os.File
 // seriesFile, when set, receives each member's start and latencies.
 var seriesFile string
 
+// settleFirst: checkpoint and sync before the scanning (-settle).
+var settleFirst bool
+
+// randomArrivals: scanners not in step (-random).
+var randomArrivals bool
+
 func main() {
 	dsn := flag.String("db", "", "database (default: SQLite in a temporary folder)")
 	members := flag.Int("members", 2500, "members expected at the meeting")
@@ -89,6 +107,12 @@ func main() {
 	pace := flag.Duration("pace", 0, "how long each scanner waits before its next member (0: no pause)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the scanning to this file")
 	series := flag.String("series", "", "write each member's start and latencies to this file")
+	random := flag.Bool("random", false, "with -pace, scanners start at random moments within the first pace and wait\n"+
+		"between members a random time from half to one and a half pace (the same mean), as phones at a door do;\n"+
+		"by default the scanners start together and keep in step (the harder case)")
+	settle := flag.Bool("settle", false, "checkpoint the database (PostgreSQL's CHECKPOINT) and sync the machine's\n"+
+		"writes after building the rehearsal, before the scanning, as on a meeting day when the members were\n"+
+		"registered long before; the check-ins' own commits still wait for their flush")
 	aged := flag.Duration("aged", 0, "how long before the scanning the members signed in: over a minute, each\n"+
 		"member's first request records the session's activity, as at a real meeting (0: just now)")
 	flag.Parse()
@@ -105,6 +129,7 @@ func main() {
 		cpuProfile = f
 	}
 	seriesFile = *series
+	settleFirst, randomArrivals = *settle, *random
 	if err := run(context.Background(), *dsn, *members, *scanners, *pace, *aged); err != nil {
 		fmt.Fprintln(os.Stderr, "checkin:", err)
 		os.Exit(1)
@@ -176,6 +201,11 @@ func run(ctx context.Context, dsn string, members, scanners int, pace, aged time
 			return err
 		}
 		fmt.Printf("the server's clock moved %s on: the sessions are that old\n", aged)
+	}
+	if settleFirst {
+		if err := settleWrites(ctx, db); err != nil {
+			return err
+		}
 	}
 	if cpuProfile != nil {
 		pprof.StartCPUProfile(cpuProfile)
@@ -363,6 +393,9 @@ func scan(base string, phones []*phone, workers int, pace time.Duration, code fu
 	opens, confirms, starts = make([]time.Duration, len(phones)), make([]time.Duration, len(phones)), make([]time.Duration, len(phones))
 	t0 := time.Now()
 	err = each(len(phones), workers, func(i int) error {
+		if randomArrivals && i < workers {
+			time.Sleep(rand.N(pace)) // each scanner's first member arrives within the first pace
+		}
 		p, path := phones[i], base+"/checkin/"+code()
 		start := time.Now()
 		starts[i] = start.Sub(t0)
@@ -377,7 +410,11 @@ func scan(base string, phones []*phone, workers int, pace time.Duration, code fu
 			return errors.Join(err, fmt.Errorf("check-in: %d to %q", status, to))
 		}
 		confirms[i] = time.Since(start)
-		time.Sleep(pace)
+		if randomArrivals {
+			time.Sleep(pace/2 + rand.N(pace)) // the same mean, members not in step
+		} else {
+			time.Sleep(pace)
+		}
 		return nil
 	})
 	return opens, confirms, starts, time.Since(t0), err
@@ -495,4 +532,25 @@ func poolReport(a, b sql.DBStats) {
 		"%d closed for want of an idle slot, %d for idle time\n", b.OpenConnections, b.MaxOpenConnections,
 		b.WaitCount-a.WaitCount, (b.WaitDuration - a.WaitDuration).Round(time.Millisecond),
 		b.MaxIdleClosed-a.MaxIdleClosed, b.MaxIdleTimeClosed-a.MaxIdleTimeClosed)
+}
+
+// settleWrites flushes what building the rehearsal wrote, seconds before
+// the scanning, so that the disk is not still writing it back during the
+// scans: PostgreSQL's spread checkpoint and the kernel's writeback of a
+// burst of writes made single commit flushes take 80–250 ms on this
+// machine's disk (a bare fdatasync probe: 0.5 ms typically, 35–80 ms
+// while such writes were pending, under 10 ms after a checkpoint and a
+// sync), which no request at a real meeting would meet from data written
+// the day before (decision 0013, "session 8").
+func settleWrites(ctx context.Context, db *store.DB) error {
+	t0 := time.Now()
+	if db.Dialect() == store.Postgres {
+		if _, err := db.Read().ExecContext(ctx, "CHECKPOINT"); err != nil {
+			return fmt.Errorf("settle: %w", err)
+		}
+	}
+	syscall.Sync()
+	fmt.Printf("the writes so far checkpointed and synced before the scanning (-settle) in %s\n",
+		time.Since(t0).Round(time.Millisecond))
+	return nil
 }
