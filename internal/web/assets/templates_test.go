@@ -33,6 +33,7 @@ type (
 		Flash   string
 		Static  *Static
 		Path    string
+		NavHTML template.HTML // "navlinks" over the page, as the handler fills it in
 	}
 )
 
@@ -139,8 +140,14 @@ func TestLayoutsExecute(t *testing.T) {
 				L: l, Title: "login.title", Account: tt.account, Nav: tt.nav,
 				CSRF: "tok+en", Flash: tt.flash, Static: tt.static, Path: "/audit?page=2",
 			}
+			layouts := parseLayouts(t)
+			var nav bytes.Buffer
+			if err := layouts.ExecuteTemplate(&nav, "navlinks", data); err != nil {
+				t.Fatalf("navlinks: %v", err)
+			}
+			data.NavHTML = template.HTML(nav.String())
 			var buf bytes.Buffer
-			if err := parseLayouts(t).ExecuteTemplate(&buf, tt.layout, data); err != nil {
+			if err := layouts.ExecuteTemplate(&buf, tt.layout, data); err != nil {
 				t.Fatalf("execute: %v", err)
 			}
 			out := buf.String()
