@@ -175,10 +175,24 @@ func scanIndexSource(rows *sql.Rows) (staleRow, error) {
 	return r, nil
 }
 
-// indexed is what a reach or term row holds of a person besides its key.
+// indexed is what a reach or term row holds of a person besides its key:
+// the texts as one string (name, pinyin, initials, cut by the two
+// lengths), the status and city as positions in gathered.codes. Kept for
+// every stale person until the rows are written, so kept small: with
+// three separate texts and the codes as strings, a 200,000-row roster
+// import peaked at 286 MiB, against 236 before the reach rows had texts
+// and 247 so (measured 2026-11-30, decision 0007 "session 9").
 type indexed struct {
-	id                    int64
-	sortKey, status, city string
+	id                 int64
+	sortKey, texts     string
+	nameLen, pinyinLen uint32
+	status, city       uint32
+}
+
+// unpack cuts the texts.
+func (p *indexed) unpack() (name, pinyin, initials string) {
+	py := p.nameLen + p.pinyinLen
+	return p.texts[:p.nameLen], p.texts[p.nameLen:py], p.texts[py:]
 }
 
 // indexBatch is how many stale people indexStale reads at a time.
@@ -197,7 +211,7 @@ var indexBatch = 5000
 // end (the first version) made the pass's live heap 145 MiB at 200,000
 // people, and a roster import's peak memory with it (2026-11-30).
 func indexStale(ctx context.Context, tx Tx, bulk bool, delta map[countKey]int64, terms map[string]int64) error {
-	g := &gathered{reach: map[int64][]int32{}, byTerm: map[string][]int32{}, codes: map[string]string{}}
+	g := &gathered{reach: map[int64][]int32{}, byTerm: map[string][]int32{}, code: map[string]uint32{}}
 	sums := newIndexWriter(ctx, tx, "person_summaries", "person_id", "name", "pinyin", "initials", "employer", "industry", "summary")
 	for after := int64(0); ; {
 		batch, err := readStale(ctx, tx, after)
@@ -303,21 +317,25 @@ type gathered struct {
 	people []indexed
 	reach  map[int64][]int32
 	byTerm map[string][]int32
-	codes  map[string]string // one copy of each status and city
+	codes  []string          // each status and city once
+	code   map[string]uint32 // a code's position in codes
 }
 
-func (g *gathered) intern(s string) string {
-	if c, ok := g.codes[s]; ok {
+// intern gives the position of s in codes.
+func (g *gathered) intern(s string) uint32 {
+	if c, ok := g.code[s]; ok {
 		return c
 	}
-	g.codes[s] = s
-	return s
+	g.code[s] = uint32(len(g.codes))
+	g.codes = append(g.codes, s)
+	return g.code[s]
 }
 
 // add takes one person into the reach and term lists and the counts.
 func (g *gathered) add(r staleRow, delta map[countKey]int64, terms map[string]int64) {
 	i := int32(len(g.people))
-	g.people = append(g.people, indexed{id: r.id, sortKey: r.sortKey, status: g.intern(r.status), city: g.intern(r.city)})
+	g.people = append(g.people, indexed{id: r.id, sortKey: r.sortKey, texts: r.name + r.pinyin + r.initials,
+		nameLen: uint32(len(r.name)), pinyinLen: uint32(len(r.pinyin)), status: g.intern(r.status), city: g.intern(r.city)})
 	delta[countKey{0, r.status, r.city}]++
 	for _, org := range reachOf(r.origin, r.home, r.mobile) {
 		g.reach[org] = append(g.reach[org], i)
@@ -349,13 +367,15 @@ func (g *gathered) write(ctx context.Context, tx Tx) error {
 		rank[i] = int32(r)
 	}
 	byRank := func(a, b int32) int { return int(rank[a]) - int(rank[b]) }
-	w := newIndexWriter(ctx, tx, "person_reach", "org_id", "sort_key", "person_id", "status", "city_code")
+	w := newIndexWriter(ctx, tx, "person_reach", "org_id", "sort_key", "person_id", "status", "city_code", "name", "pinyin",
+		"initials")
 	for _, org := range slices.Sorted(maps.Keys(g.reach)) {
 		list := g.reach[org]
 		slices.SortFunc(list, byRank)
 		for _, i := range list {
 			p := &g.people[i]
-			w.add(org, p.sortKey, p.id, p.status, p.city)
+			name, pinyin, initials := p.unpack()
+			w.add(org, p.sortKey, p.id, g.codes[p.status], g.codes[p.city], name, pinyin, initials)
 		}
 	}
 	if err := w.close(); err != nil {

@@ -40,7 +40,7 @@ func CheckPersonIndex(ctx context.Context, q Q) error {
 		want["counts"][indexKey(0, r.status)]++
 		want["city"][indexKey(0, r.status, r.city)]++
 		for _, org := range reachOf(r.origin, r.home, r.mobile) {
-			want["reach"][indexKey(org, r.sortKey, r.id, r.status, r.city)]++
+			want["reach"][indexKey(org, r.sortKey, r.id, r.status, r.city, r.name, r.pinyin, r.initials)]++
 			want["counts"][indexKey(org, r.status)]++
 			want["city"][indexKey(org, r.status, r.city)]++
 		}
@@ -51,7 +51,7 @@ func CheckPersonIndex(ctx context.Context, q Q) error {
 	}
 	got := map[string]map[string]int64{}
 	for name, query := range map[string]string{
-		"reach":       `SELECT org_id, sort_key, person_id, status, city_code, 1 FROM person_reach`,
+		"reach":       `SELECT org_id, sort_key, person_id, status, city_code, name, pinyin, initials, 1 FROM person_reach`,
 		"terms":       `SELECT term, sort_key, person_id, 1 FROM person_terms`,
 		"counts":      `SELECT org_id, status, n FROM person_counts WHERE n <> 0`,
 		"city":        `SELECT org_id, status, city_code, n FROM person_city_counts WHERE n <> 0`,

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"gongjian/internal/authz"
@@ -146,7 +147,7 @@ func planPersons(ctx context.Context, db Q, f PersonQuery) (*plan, error) {
 		}
 	case src != "":
 		q.textDriven(src, f, check, filter, inScope)
-		q.textCheck(f)
+		q.textCheck(f, "p")
 	default:
 		drivers := rootIDs
 		if filter != 0 {
@@ -265,16 +266,18 @@ func textTerm(f PersonQuery) string {
 	return ":" + py[:min(len(py), latinTermMax)]
 }
 
-// textCheck adds the conditions a text's term does not settle.
-func (q *plan) textCheck(f PersonQuery) {
+// textCheck adds the conditions a text's term does not settle, on the
+// texts of alias: "p", the person's summary row (joined), or "k", the
+// walked reach row, which carries them (migration 00023).
+func (q *plan) textCheck(f PersonQuery, alias string) {
 	if name := escapeLike(f.Name); utf8.RuneCountInString(name) > 2 && len(f.IDIndex) == 0 && len(f.PhoneIndex) == 0 {
-		q.person = true
-		q.conds = append(q.conds, "p.name LIKE "+q.arg("%"+name+"%"))
+		q.person = q.person || alias == "p"
+		q.conds = append(q.conds, alias+".name LIKE "+q.arg("%"+name+"%"))
 	}
 	if py := strings.ToLower(escapeLike(f.Pinyin)); len(py) > latinTermMax && isASCII(py) && f.Name == "" {
-		q.person = true
+		q.person = q.person || alias == "p"
 		a := q.arg(py + "%")
-		q.conds = append(q.conds, "(p.pinyin LIKE "+a+" OR p.initials LIKE "+a+")")
+		q.conds = append(q.conds, "("+alias+".pinyin LIKE "+a+" OR "+alias+".initials LIKE "+a+")")
 	}
 }
 
@@ -394,19 +397,46 @@ func (q *plan) listCounted(ctx context.Context, db Q, f PersonQuery, limit int) 
 	if len(ids) == 0 {
 		return nil, 0, false, nil
 	}
-	// Padded with the last id to the page's size, pages of any length
-	// share one statement (prepared once per connection).
-	for len(ids) < personPage(f) {
-		ids = append(ids, ids[len(ids)-1])
-	}
-	page := &plan{}
-	keys := "SELECT id AS person_id, sort_key FROM persons WHERE id " + page.in(ids)
-	out, err := listKeys(ctx, db, f, keys, page.args)
+	keys, args := pageKeys(ids, personPage(f))
+	out, err := listKeys(ctx, db, f, keys, args)
 	if n > limit {
 		return out, limit, true, err
 	}
 	return out, n, false, err
 }
+
+// pageKeys renders the ids of a page, already in order, as the keys a
+// list reads (listKeys): each id with its rank in place of its sort key.
+// The page's rows are then read straight from the summaries or persons
+// by id; the ids as "persons WHERE id IN …" (the way before) read each
+// person's wide row for its sort key: a page of 25 of a committee's
+// people took 92 µs instead of 57 (C SQLite, measured 2026-11-30). Padded
+// with id 0, which no person has, to size rows, pages of any length share
+// one statement (prepared once per connection).
+func pageKeys(ids []int64, size int) (string, []any) {
+	size = max(size, len(ids))
+	args := make([]any, 0, 2*size)
+	for i := range size {
+		id := int64(0)
+		if i < len(ids) {
+			id = ids[i]
+		}
+		args = append(args, id, i)
+	}
+	if text, ok := pageKeyTexts.Load(size); ok {
+		return text.(string), args
+	}
+	rows := make([]string, size)
+	for i := range rows {
+		rows[i] = "(CAST($" + strconv.Itoa(2*i+1) + " AS BIGINT), CAST($" + strconv.Itoa(2*i+2) + " AS BIGINT))"
+	}
+	text := "SELECT column1 AS person_id, column2 AS sort_key FROM (VALUES " + strings.Join(rows, ", ") + ") v"
+	pageKeyTexts.Store(size, text)
+	return text, args
+}
+
+// pageKeyTexts keeps pageKeys' text by page size.
+var pageKeyTexts sync.Map
 
 // personPage is the page's size: 50 unless the query asks for 1 to 500.
 func personPage(f PersonQuery) int {

@@ -472,9 +472,9 @@ func TestCheckPersonIndexFindsDifferences(t *testing.T) {
 			t.Fatal(err)
 		}
 		var org, id int64
-		var key, status, city string
-		if err := db.Read().QueryRowContext(ctx, `SELECT org_id, sort_key, person_id, status, city_code FROM person_reach
-			ORDER BY person_id LIMIT 1`).Scan(&org, &key, &id, &status, &city); err != nil {
+		var key, status, city, name string
+		if err := db.Read().QueryRowContext(ctx, `SELECT org_id, sort_key, person_id, status, city_code, name FROM person_reach
+			ORDER BY person_id LIMIT 1`).Scan(&org, &key, &id, &status, &city, &name); err != nil {
 			t.Fatal(err)
 		}
 		exec := func(query string, args ...any) {
@@ -492,8 +492,12 @@ func TestCheckPersonIndexFindsDifferences(t *testing.T) {
 			want           string
 		}{
 			{`DELETE FROM person_reach WHERE org_id = $1 AND sort_key = $2 AND person_id = $3 AND status = $4 AND city_code = $5`,
-				`INSERT INTO person_reach (org_id, sort_key, person_id, status, city_code) VALUES ($1, $2, $3, $4, $5)`,
+				`INSERT INTO person_reach (org_id, sort_key, person_id, status, city_code, name, pinyin, initials)
+					SELECT $1, $2, $3, $4, $5, name, pinyin, initials FROM persons WHERE id = $3`,
 				[]any{org, key, id, status, city}, "reach"},
+			// A reach row's texts are what a scope's text search reads.
+			{`UPDATE person_reach SET name = $3 || 'x' WHERE org_id = $1 AND person_id = $2`,
+				`UPDATE person_reach SET name = $3 WHERE org_id = $1 AND person_id = $2`, []any{org, id, name}, "reach"},
 			{`INSERT INTO person_terms (term, sort_key, person_id) VALUES ('不', $1, $2)`,
 				`DELETE FROM person_terms WHERE term = '不' AND sort_key = $1 AND person_id = $2`, []any{key, id}, "terms"},
 			{`UPDATE person_counts SET n = n + 1 WHERE org_id = $1 AND status = $2`,
