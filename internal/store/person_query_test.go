@@ -405,13 +405,19 @@ func checkQuery(t *testing.T, db *store.DB, f store.PersonQuery, want []int64, n
 		t.Fatalf("%s, count up to 5 %+v: %d %v (%v), want %d", at, f, n, more, err, len(want))
 	}
 	// A first page and its bounded total together (one walk when the walk
-	// is short), names from the cache.
-	f.Limit, f.Names = 7, names
-	for _, limit := range []int{10, 1000} {
-		rows, n, more, err := store.ListCountPersons(ctx, db.Read(), f, limit)
-		if err != nil || !slices.Equal(ids(rows), want[:min(7, len(want))]) ||
-			!(n == len(want) && !more || more && n <= len(want) && n <= limit) {
-			t.Fatalf("%s, page and count up to %d %+v: %v %d %v (%v), want %v", at, limit, f, ids(rows), n, more, err, want)
+	// is short), names from the cache or not; pages of several sizes (a
+	// short walk's page is read by ids padded to 8, 16, 32 or the page).
+	for _, page := range []int{7, 20, 50} {
+		f.Limit, f.Names = page, names
+		if page == 20 {
+			f.Names = nil
+		}
+		for _, limit := range []int{10, 1000} {
+			rows, n, more, err := store.ListCountPersons(ctx, db.Read(), f, limit)
+			if err != nil || !slices.Equal(ids(rows), want[:min(page, len(want))]) ||
+				!(n == len(want) && !more || more && n <= len(want) && n <= limit) {
+				t.Fatalf("%s, page and count up to %d %+v: %v %d %v (%v), want %v", at, limit, f, ids(rows), n, more, err, want)
+			}
 		}
 	}
 }
