@@ -453,11 +453,12 @@ var pgArrayRows = 5000
 
 // newIndexWriter writes rows into a table of the index (see rowWriter).
 func newIndexWriter(ctx context.Context, tx Tx, table string, columns ...string) *rowWriter {
-	w := newRowWriter(ctx, tx, "INSERT OR IGNORE INTO "+table+" ("+strings.Join(columns, ", ")+")", len(columns), "")
 	if tx.Dialect() == Postgres {
+		w := newRowWriter(ctx, tx, "", len(columns), "") // COPY: no statement
 		w.table, w.columns = table, columns
+		return w
 	}
-	return w
+	return newRowWriter(ctx, tx, "INSERT OR IGNORE INTO "+table+" ("+strings.Join(columns, ", ")+")", len(columns), "")
 }
 
 // newRowWriter writes rows by insert (INSERT … INTO table (columns)),
